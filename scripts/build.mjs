@@ -1,0 +1,25 @@
+// Build: compile src/ to dist/ and copy the pinned grammar's wasm into grammar/,
+// so the published tarball carries it and users never run a native build.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(join(root, 'package.json'));
+
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+try {
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], {
+    stdio: 'inherit',
+  });
+} catch {
+  console.error('build failed: TypeScript reported the errors above');
+  process.exit(1);
+}
+chmodSync(join(root, 'dist', 'cli.js'), 0o755);
+
+const grammarPackage = dirname(require.resolve('tree-sitter-python/package.json'));
+mkdirSync(join(root, 'grammar'), { recursive: true });
+copyFileSync(join(grammarPackage, 'tree-sitter-python.wasm'), join(root, 'grammar', 'tree-sitter-python.wasm'));

@@ -1,0 +1,68 @@
+// Installs what the test suite needs and is not an npm package: Python virtualenvs with
+// the pinned Django, workos and tool versions from PyPI, and Debian's Chromium.
+// Idempotent: a venv whose stamp matches its pinned requirements is left alone.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const venvs = join(root, '.venvs');
+
+/** Exact versions the suite runs against (newest of each line on PyPI when pinned). */
+export const PINS = {
+  django42: 'Django==4.2.30',
+  django52: 'Django==5.2.19',
+  workosNewest: 'workos==10.8.0',
+  workos5: 'workos==5.46.0',
+  dotenv: 'python-dotenv==1.2.4',
+  pytest: 'pytest==9.2.0',
+  ruff: 'ruff==0.17.6',
+  uv: 'uv==0.13.9',
+  poetry: 'poetry==2.5.1',
+  pipenv: 'pipenv==2026.10.3',
+};
+
+const ENVS = {
+  // Tools the tests call: package managers, linters, the test runner for Python tests.
+  tools: [PINS.uv, PINS.poetry, PINS.pipenv, PINS.ruff, PINS.pytest],
+  // A Django 4.2 project environment with the newest SDK.
+  dj42: [PINS.django42, PINS.workosNewest, PINS.dotenv, PINS.pytest],
+  // A Django 5.2 project environment with the newest SDK.
+  dj52: [PINS.django52, PINS.workosNewest, PINS.dotenv, PINS.pytest],
+  // The last 5.x SDK (pydantic models), with Django 5.2.
+  workos5: [PINS.django52, PINS.workos5, PINS.dotenv, PINS.pytest],
+  // Bare Django for startproject runs and for projects that do not have the SDK yet.
+  bare42: [PINS.django42],
+  bare52: [PINS.django52],
+};
+
+function log(message) {
+  process.stderr.write(`[setup] ${message}\n`);
+}
+
+function ensureVenv(name, requirements) {
+  const dir = join(venvs, name);
+  const stamp = join(dir, '.authkit-django-stamp');
+  const want = requirements.join('\n');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === want) return;
+  log(`creating .venvs/${name}: ${requirements.join(' ')}`);
+  rmSync(dir, { recursive: true, force: true });
+  execFileSync('python3', ['-m', 'venv', dir], { stdio: 'inherit' });
+  execFileSync(join(dir, 'bin', 'python'), ['-m', 'pip', 'install', '--quiet', ...requirements], { stdio: 'inherit' });
+  writeFileSync(stamp, want);
+}
+
+function ensureChromium() {
+  if (existsSync('/usr/bin/chromium')) return;
+  log('installing Debian chromium (apt-get)');
+  const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
+  const run = (args) => execFileSync(sudo[0] ?? args[0], sudo.length ? args : args.slice(1), { stdio: 'inherit' });
+  run(['apt-get', 'update', '-qq']);
+  run(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', 'chromium']);
+}
+
+mkdirSync(venvs, { recursive: true });
+for (const [name, reqs] of Object.entries(ENVS)) ensureVenv(name, reqs);
+if (!process.argv.includes('--no-browser')) ensureChromium();
+log('test environment ready');

@@ -1,0 +1,109 @@
+/**
+ * The typed picture of a Django project that discovery builds and every later stage
+ * reads. Paths here are absolute; the JSON report of `inspect` turns them into paths
+ * relative to the folder the user named.
+ */
+
+export interface Problem {
+  /** Stable, kebab-case identifier (`settings-syntax-error`, `root-urlconf-computed`, ...). */
+  code: string;
+  message: string;
+  file?: string;
+  line?: number;
+}
+
+export type PackageManagerName = 'uv' | 'poetry' | 'pipenv' | 'pip';
+
+export interface PackageManagerInfo {
+  name: PackageManagerName;
+  /** The files that decided it (uv.lock, pyproject.toml, Pipfile, requirements.txt, ...). */
+  files: string[];
+  /** The folder to run the tool in: the one that holds the lockfile / pyproject / Pipfile. */
+  root: string;
+  /** pip only: the requirements file to append to (the base one when there is a requirements/ folder). */
+  requirementsFile: string | null;
+  /** One sentence: why this one. */
+  reason: string;
+}
+
+export interface PythonInfo {
+  /** argv prefix that runs the project's Python (`['/p/.venv/bin/python']`, `['uv', 'run', 'python']`). */
+  command: string[];
+  source: 'VIRTUAL_ENV' | 'venv' | 'package-manager' | 'system';
+  /** The virtualenv folder, when there is one. */
+  venv: string | null;
+  exists: boolean;
+}
+
+export interface DjangoInfo {
+  version: string;
+  source: 'installed' | 'pinned';
+}
+
+export interface ExistingAuth {
+  /** `django-allauth`, `social-auth-app-django`, `mozilla-django-oidc`, `django-oauth-toolkit`, `python-social-auth`, `AUTH_USER_MODEL`, `django.contrib.auth.urls`, `workos`. */
+  kind: string;
+  evidence: string;
+  file?: string;
+  line?: number;
+}
+
+export interface TemplatesInfo {
+  backend: string | null;
+  appDirs: boolean | null;
+  /** Source text of each DIRS entry, as written. */
+  dirs: string[];
+}
+
+export interface EnvFileInfo {
+  /** The .env file in use (existing), or where one would be created (next to manage.py). */
+  file: string;
+  exists: boolean;
+  /** Which keys it defines (values are never kept in the model). */
+  hasApiKey: boolean;
+  hasClientId: boolean;
+}
+
+export interface ProjectModel {
+  /** The folder the user pointed at (JSON paths are relative to it). */
+  dir: string;
+  /** The repository root (nearest folder with .git above manage.py), or the project root when none. */
+  repoRoot: string;
+  isGitRepo: boolean;
+  /** The folder that holds manage.py. */
+  projectRoot: string;
+  managePy: string;
+  /** Other manage.py files found, not chosen. */
+  candidates: string[];
+  settingsModule: string | null;
+  /** Where the settings module name came from (`manage.py`, `.env`, `pyproject.toml`, `--settings`, ...). */
+  settingsModuleSource: string | null;
+  /** The file that defines INSTALLED_APPS: the one to edit. */
+  settingsFile: string | null;
+  /** Every settings file in the chain, the loaded module first. */
+  settingsFiles: string[];
+  rootUrlconf: string | null;
+  urlsFile: string | null;
+  /** The project package: the folder holding the settings (or the urls module). */
+  projectPackage: string | null;
+  installedApps: string[];
+  middleware: string[];
+  sessions: { app: boolean; middleware: boolean };
+  templates: TemplatesInfo;
+  packageManager: PackageManagerInfo;
+  python: PythonInfo;
+  django: DjangoInfo | null;
+  existingAuth: ExistingAuth[];
+  env: EnvFileInfo;
+  problems: Problem[];
+}
+
+/** Options that change what discovery looks at. */
+export interface DiscoverOptions {
+  /** `--project PATH`: a manage.py or the folder holding it. */
+  project?: string;
+  /** `--settings MODULE`. */
+  settings?: string;
+  /** Environment to read VIRTUAL_ENV from (defaults to process.env). */
+  env?: NodeJS.ProcessEnv;
+}

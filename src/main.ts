@@ -1,0 +1,216 @@
+/**
+ * Command line: arguments -> command -> exit code. Commands are loaded lazily so that
+ * `--help` and `--version` cost nothing and each command pays only for what it uses.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { EXIT, UsageError } from './util/errors.js';
+import { processIo, writeLine, type Io } from './util/output.js';
+import { packagePath } from './util/package-root.js';
+
+type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+
+export interface CommandArgs {
+  /** The project folder (first positional), defaulting to the current folder. */
+  dir: string;
+  values: Record<string, string | boolean | undefined>;
+}
+
+interface CommandDef {
+  summary: string;
+  usage: string;
+  options: OptionSpec;
+  optionHelp: [string, string][];
+  load: () => Promise<(args: CommandArgs, io: Io) => Promise<number>>;
+}
+
+const projectOptions: OptionSpec = {
+  project: { type: 'string' },
+  settings: { type: 'string' },
+};
+const projectHelp: [string, string][] = [
+  ['--project PATH', 'the manage.py (or its folder) to use when the repository has several'],
+  ['--settings MODULE', 'the settings module to use instead of the one manage.py names'],
+];
+
+const COMMANDS: Record<string, CommandDef> = {
+  init: {
+    summary: 'add WorkOS AuthKit to the Django project (default command)',
+    usage: 'authkit-django init [DIR] [options]',
+    options: {
+      ...projectOptions,
+      'dry-run': { type: 'boolean' },
+      yes: { type: 'boolean', short: 'y' },
+      json: { type: 'boolean' },
+      'no-install': { type: 'boolean' },
+      'no-verify': { type: 'boolean' },
+      'package-manager': { type: 'string' },
+      'api-key': { type: 'string' },
+      'client-id': { type: 'string' },
+      views: { type: 'string' },
+      'redirect-uri': { type: 'string' },
+    },
+    optionHelp: [
+      ['--dry-run', 'show the plan and the diff; write nothing, run nothing'],
+      ['-y, --yes', 'do not ask: apply, keep existing .env values, continue on a dirty git tree'],
+      ['--json', 'print one JSON report on stdout (no colors, no prompts; implies nothing else)'],
+      ['--no-install', 'do not run the package manager'],
+      ['--no-verify', 'do not run the checks after applying'],
+      ['--package-manager NAME', 'uv, poetry, pipenv or pip, instead of the detected one'],
+      ['--api-key KEY', 'WorkOS API key (sk_...); also read from $WORKOS_API_KEY'],
+      ['--client-id ID', 'WorkOS client id (client_...); also read from $WORKOS_CLIENT_ID'],
+      ['--views DIR', 'the folder to put auth_views.py in (default: the project package)'],
+      ['--redirect-uri URL', 'a fixed callback URL instead of the one built from each request'],
+      ...projectHelp,
+    ],
+    load: async () => (await import('./commands/init.js')).runInit,
+  },
+  inspect: {
+    summary: 'show what authkit-django finds in the Django project; changes nothing',
+    usage: 'authkit-django inspect [DIR] [--json]',
+    options: { ...projectOptions, json: { type: 'boolean' } },
+    optionHelp: [['--json', 'print one JSON object (paths relative to DIR)'], ...projectHelp],
+    load: async () => (await import('./commands/inspect.js')).runInspect,
+  },
+  undo: {
+    summary: 'restore every file the last init changed, byte for byte',
+    usage: 'authkit-django undo [DIR] [--yes]',
+    options: { ...projectOptions, yes: { type: 'boolean', short: 'y' }, json: { type: 'boolean' } },
+    optionHelp: [
+      ['-y, --yes', 'do not ask before restoring'],
+      ['--json', 'print one JSON report on stdout'],
+      ...projectHelp,
+    ],
+    load: async () => (await import('./commands/undo.js')).runUndo,
+  },
+  doctor: {
+    summary: 'find what is wrong with an AuthKit integration; --fix repairs what is safe',
+    usage: 'authkit-django doctor [DIR] [--fix] [--yes] [--json] [--offline]',
+    options: {
+      ...projectOptions,
+      fix: { type: 'boolean' },
+      yes: { type: 'boolean', short: 'y' },
+      json: { type: 'boolean' },
+      offline: { type: 'boolean' },
+    },
+    optionHelp: [
+      ['--fix', 'repair what can be repaired without judgment (shows the diff, asks first)'],
+      ['-y, --yes', 'with --fix: do not ask'],
+      ['--json', 'print one JSON report on stdout'],
+      ['--offline', 'skip the check that calls the WorkOS API with your keys'],
+      ...projectHelp,
+    ],
+    load: async () => (await import('./commands/doctor.js')).runDoctor,
+  },
+  dev: {
+    summary: "run the project against a local WorkOS emulator: log in without a WorkOS account",
+    usage: 'authkit-django dev [DIR] [--port N]',
+    options: { ...projectOptions, port: { type: 'string' }, 'emulator-port': { type: 'string' } },
+    optionHelp: [
+      ['--port N', 'port for Django runserver (default 8000, or the next free one)'],
+      ['--emulator-port N', 'port for the WorkOS emulator (default: any free port)'],
+      ...projectHelp,
+    ],
+    load: async () => (await import('./commands/dev.js')).runDev,
+  },
+  verify: {
+    summary: 'run the integration checks; --flow logs in and out through a local WorkOS emulator',
+    usage: 'authkit-django verify [DIR] [--flow] [--json]',
+    options: { ...projectOptions, flow: { type: 'boolean' }, json: { type: 'boolean' } },
+    optionHelp: [
+      ['--flow', 'also run the whole login flow over HTTP against the WorkOS emulator'],
+      ['--json', 'print one JSON report on stdout'],
+      ...projectHelp,
+    ],
+    load: async () => (await import('./commands/verify.js')).runVerify,
+  },
+};
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function mainHelp(): string {
+  const names = Object.keys(COMMANDS);
+  const width = Math.max(...names.map((n) => n.length));
+  return [
+    `authkit-django ${version()}: add WorkOS AuthKit (login, callback, logout, sessions) to a Django project.`,
+    '',
+    'Usage: authkit-django [command] [DIR] [options]',
+    '',
+    'Commands:',
+    ...names.map((n) => `  ${n.padEnd(width)}  ${COMMANDS[n]!.summary}`),
+    '',
+    'DIR is any folder of the project\'s repository (default: the current folder).',
+    'Run `authkit-django <command> --help` for the options of a command.',
+    '',
+    'Exit codes:',
+    '  0  done (and verified)',
+    '  1  error; nothing was changed',
+    '  2  bad command line',
+    '  3  applied, but a step needs you (credentials, a manual edit)',
+    '  4  applied, but installing packages or a check failed',
+    '',
+    'Options for every command: -h, --help; -v, --version',
+  ].join('\n');
+}
+
+function commandHelp(name: string, def: CommandDef): string {
+  const all: [string, string][] = [...def.optionHelp, ['-h, --help', 'show this help']];
+  const width = Math.max(...all.map(([flag]) => flag.length));
+  return [
+    `authkit-django ${name}: ${def.summary}`,
+    '',
+    `Usage: ${def.usage}`,
+    '',
+    'Options:',
+    ...all.map(([flag, text]) => `  ${flag.padEnd(width)}  ${text}`),
+    '',
+    'Exit codes: 0 done; 1 error, nothing changed; 2 bad command line; 3 needs you; 4 a check failed.',
+  ].join('\n');
+}
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  const first = argv[0];
+  if (first === '--version' || first === '-v') {
+    writeLine(io.stdout, version());
+    return EXIT.ok;
+  }
+  if (first === '--help' || first === '-h' || first === 'help') {
+    writeLine(io.stdout, mainHelp());
+    return EXIT.ok;
+  }
+  const named = first !== undefined && Object.hasOwn(COMMANDS, first);
+  if (first !== undefined && !named && !first.startsWith('-') && /^[a-z]+$/.test(first) && !looksLikePath(first)) {
+    throw new UsageError(`unknown command "${first}"`, 'Run `authkit-django --help` to see the commands.');
+  }
+  const name = named ? first! : 'init';
+  const def = COMMANDS[name]!;
+  const rest = named ? argv.slice(1) : argv;
+  if (rest.includes('--help') || rest.includes('-h')) {
+    writeLine(io.stdout, commandHelp(name, def));
+    return EXIT.ok;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options: def.options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, ''), `Run \`authkit-django ${name} --help\`.`);
+  }
+  if (parsed.positionals.length > 1) {
+    throw new UsageError(`${name} takes one folder, got: ${parsed.positionals.join(' ')}`);
+  }
+  const run = await def.load();
+  return run({ dir: parsed.positionals[0] ?? '.', values: parsed.values as CommandArgs['values'] }, io);
+}
+
+/** A bare word that names an existing folder is a DIR for the default command, not a typo'd command. */
+function looksLikePath(arg: string): boolean {
+  try {
+    return statSync(arg).isDirectory();
+  } catch {
+    return false;
+  }
+}
+

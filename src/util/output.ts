@@ -1,0 +1,50 @@
+import type { Writable } from 'node:stream';
+
+/** Where a command writes, and whether it may use color and prompts. */
+export interface Io {
+  stdout: Writable & { isTTY?: boolean };
+  stderr: Writable & { isTTY?: boolean };
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (mode: boolean) => unknown };
+  color: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+export function processIo(): Io {
+  const env = process.env;
+  const color = !!process.stdout.isTTY && env.NO_COLOR === undefined && env.TERM !== 'dumb';
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, color, env };
+}
+
+export type Paint = (text: string) => string;
+
+export interface Palette {
+  red: Paint;
+  green: Paint;
+  yellow: Paint;
+  cyan: Paint;
+  dim: Paint;
+  bold: Paint;
+}
+
+const wrap =
+  (open: number, close: number): Paint =>
+  (text) =>
+    `\u001b[${open}m${text}\u001b[${close}m`;
+
+const plain: Paint = (text) => text;
+
+export function palette(color: boolean): Palette {
+  if (!color) return { red: plain, green: plain, yellow: plain, cyan: plain, dim: plain, bold: plain };
+  return {
+    red: wrap(31, 39),
+    green: wrap(32, 39),
+    yellow: wrap(33, 39),
+    cyan: wrap(36, 39),
+    dim: wrap(2, 22),
+    bold: wrap(1, 22),
+  };
+}
+
+export function writeLine(stream: Writable, text = ''): void {
+  stream.write(`${text}\n`);
+}
