@@ -1,8 +1,41 @@
+/**
+ * `authkit-django undo`: restore every file the last `init` wrote (and the package
+ * manager's files it rewrote), byte for byte, and delete the files it created.
+ */
+import { relative } from 'node:path';
+import { discover } from '../discover/index.js';
 import type { CommandArgs } from '../main.js';
-import { UserError } from '../util/errors.js';
-import type { Io } from '../util/output.js';
+import { performUndo, planUndo } from '../plan/undo.js';
+import { EXIT } from '../util/errors.js';
+import { palette, writeLine, type Io } from '../util/output.js';
+import { canPrompt, confirm } from '../util/prompt.js';
+import { discoverOptions } from './options.js';
 
-// Placeholder until the command lands; see the open issues.
-export async function runUndo(_args: CommandArgs, _io: Io): Promise<number> {
-  throw new UserError('undo is not built yet');
+export async function runUndo(args: CommandArgs, io: Io): Promise<number> {
+  const json = args.values.json === true;
+  const yes = args.values.yes === true;
+  const p = palette(io.color && !json);
+  const model = await discover(args.dir, discoverOptions(args, io));
+  const plan = planUndo(model.projectRoot, io.env);
+  const show = (file: string) => relative(model.dir, file).split('\\').join('/') || '.';
+  const actions = plan.files.filter((f) => f.action !== 'unchanged');
+  const out = json ? io.stderr : io.stdout;
+  if (!json) {
+    writeLine(out, `Undo authkit-django ${plan.entry.command} of ${plan.entry.id}:`);
+    for (const f of actions) writeLine(out, `  ${f.action === 'delete' ? p.red('delete ') : p.yellow('restore')}  ${show(f.path)}`);
+  }
+  if (!yes) {
+    if (json || !canPrompt(io)) {
+      writeLine(io.stderr, 'authkit-django: not undoing: stdin is not a terminal, so there is no one to confirm. Pass --yes.');
+      return EXIT.usage;
+    }
+    if (!(await confirm(io, 'Restore these files?', true))) return EXIT.error;
+  }
+  performUndo(plan);
+  if (json) {
+    writeLine(io.stdout, JSON.stringify({ command: 'undo', undone: plan.entry.id, files: actions.map((f) => ({ path: show(f.path), action: f.action === 'delete' ? 'deleted' : 'restored' })) }, null, 2));
+  } else {
+    writeLine(out, p.green(`Restored ${actions.length} file${actions.length === 1 ? '' : 's'}.`) + p.dim(' Installed packages stay in the environment (uninstall them yourself if you want them gone).'));
+  }
+  return EXIT.ok;
 }

@@ -1,4 +1,5 @@
-import type { Writable } from 'node:stream';
+import { Writable } from 'node:stream';
+import { redact } from './secrets.js';
 
 /** Where a command writes, and whether it may use color and prompts. */
 export interface Io {
@@ -9,10 +10,26 @@ export interface Io {
   env: NodeJS.ProcessEnv;
 }
 
+/**
+ * A stream that removes registered secrets from everything written through it, so a
+ * key can never reach the terminal or a log, whatever printed it.
+ */
+function redacting(target: NodeJS.WriteStream): Writable & { isTTY?: boolean; columns?: number } {
+  const stream = new Writable({
+    decodeStrings: false,
+    write(chunk: Buffer | string, _encoding, callback) {
+      target.write(redact(chunk.toString()), callback);
+    },
+  }) as Writable & { isTTY?: boolean; columns?: number };
+  stream.isTTY = target.isTTY;
+  Object.defineProperty(stream, 'columns', { get: () => target.columns });
+  return stream;
+}
+
 export function processIo(): Io {
   const env = process.env;
   const color = !!process.stdout.isTTY && env.NO_COLOR === undefined && env.TERM !== 'dumb';
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, color, env };
+  return { stdout: redacting(process.stdout), stderr: redacting(process.stderr), stdin: process.stdin, color, env };
 }
 
 export type Paint = (text: string) => string;

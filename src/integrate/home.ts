@@ -1,0 +1,106 @@
+/**
+ * The home page: when nothing serves "/", a small home view and templates/home.html
+ * (with the template folder added to TEMPLATES DIRS when Django would not find it);
+ * when the project has a home page, the snippet to add to its template.
+ */
+import { join } from 'node:path';
+import type { StepOutcome } from '../plan/types.js';
+import { checkEdit } from '../python/checked-edit.js';
+import { dictValue, findAssignments, sequenceLiteral } from '../python/locate.js';
+import { lineOf, parsePython } from '../python/parser.js';
+import { insertIntoSequence } from '../python/splice.js';
+import { preferredQuote, pythonString } from '../python/style.js';
+import { baseDirOf, dirEntryPath } from './base-dir.js';
+import type { PlanContext } from './context.js';
+import { planGeneratedFile } from './generated-file.js';
+import type { UrlFacts } from './url-facts.js';
+
+export const HOME_VIEWS_FILE = 'home_views.py';
+export const HOME_TEMPLATE = 'home.html';
+
+export const HOME_SNIPPET = `{% if request.session.user %}
+  <p>Welcome, {{ request.session.user.email }}</p>
+  <form method="post" action="{% url 'workos_logout' %}">{% csrf_token %}<button type="submit">Log out</button></form>
+{% else %}
+  <a href="{% url 'workos_login' %}">Log in</a>
+{% endif %}`;
+
+interface TemplateDir {
+  dir: string;
+  outcome?: StepOutcome;
+}
+
+/** The folder for home.html: an existing DIRS entry, or BASE_DIR/templates added to DIRS. */
+function templateDir(ctx: PlanContext): TemplateDir | StepOutcome {
+  const files = [ctx.model.settingsFile, ...ctx.model.settingsFiles].filter((f): f is string => !!f);
+  const file = files.find((f) => {
+    const text = ctx.workspace.read(f);
+    return text !== null && findAssignments(parsePython(text), 'TEMPLATES').length > 0;
+  });
+  const manual = (reason: string, line?: number): StepOutcome => ({
+    id: 'home.template-dirs',
+    status: 'manual',
+    ...(file ? { file } : {}),
+    ...(line ? { line } : {}),
+    summary: 'make templates/home.html findable',
+    reason,
+    snippet: "TEMPLATES[0]['DIRS'] += [BASE_DIR / 'templates']",
+  });
+  if (!file) return manual('no TEMPLATES setting was found');
+  const text = ctx.workspace.read(file)!;
+  const tree = parsePython(text);
+  const assignment = findAssignments(tree, 'TEMPLATES').find((a) => !a.conditional);
+  const backends = sequenceLiteral(assignment?.value);
+  const django = backends?.elements.find((b) => /DjangoTemplates/.test(dictValue(b, 'BACKEND')?.text ?? ''));
+  if (!assignment || !django) return manual('TEMPLATES has no literal DjangoTemplates entry the tool can read', assignment ? lineOf(assignment.statement) : undefined);
+  const base = baseDirOf(tree, file);
+  const dirsNode = dictValue(django, 'DIRS');
+  const dirs = sequenceLiteral(dirsNode);
+  if (base) {
+    for (const entry of dirs?.elements ?? []) {
+      const dir = dirEntryPath(entry, base.dir);
+      if (dir) return { dir };
+    }
+  }
+  if (!base || !dirs) return manual('the template folders cannot be read statically (no BASE_DIR of a known shape, or DIRS is not a list)', lineOf(django));
+  const quote = preferredQuote(tree);
+  const entry = base.style === 'pathlib' ? `BASE_DIR / ${pythonString('templates', quote)}` : `os.path.join(BASE_DIR, ${pythonString('templates', quote)})`;
+  const after = insertIntoSequence(text, dirs, entry, dirs.elements.length);
+  ctx.workspace.write(file, checkEdit(text, after, ctx.display(file)));
+  return {
+    dir: join(base.dir, 'templates'),
+    outcome: { id: 'home.template-dirs', status: 'change', file, line: lineOf(dirs.node), summary: `add ${entry} to TEMPLATES DIRS in ${ctx.display(file)}` },
+  };
+}
+
+export interface HomePlan {
+  outcomes: StepOutcome[];
+  /** True when a home route is to be added (views and template planned). */
+  addRoute: boolean;
+}
+
+export function planHome(ctx: PlanContext, facts: UrlFacts): HomePlan {
+  if (facts.homeServed) {
+    return {
+      addRoute: false,
+      outcomes: [
+        {
+          id: 'home.snippet',
+          status: 'done',
+          summary: 'the project has a home page; it was left alone',
+          note: 'to show who is signed in, add this to its template (needs the request context processor):',
+          snippet: HOME_SNIPPET,
+        },
+      ],
+    };
+  }
+  const outcomes: StepOutcome[] = [];
+  const located = templateDir(ctx);
+  if ('status' in located) return { addRoute: false, outcomes: [located] };
+  if (located.outcome) outcomes.push(located.outcome);
+  const template = planGeneratedFile(ctx, 'home.template', HOME_TEMPLATE, join(located.dir, HOME_TEMPLATE), 'the home page');
+  const view = planGeneratedFile(ctx, 'home.view', HOME_VIEWS_FILE, join(facts.viewsDir, HOME_VIEWS_FILE), 'the home view');
+  outcomes.push(view, template);
+  return { addRoute: view.status !== 'manual' && template.status !== 'manual', outcomes };
+}
+

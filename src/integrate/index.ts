@@ -1,0 +1,37 @@
+/**
+ * Plan: project model -> every change, in memory. Pure apart from reading files (and
+ * asking git whether .env is ignored); nothing is written here.
+ */
+import { relative } from 'node:path';
+import type { ProjectModel } from '../discover/model.js';
+import type { FileChange, StepOutcome } from '../plan/types.js';
+import { Workspace } from '../plan/workspace.js';
+import type { IntegrationOptions, PlanContext } from './context.js';
+import { planDotenv } from './dotenv-file.js';
+import { planGitignore } from './gitignore.js';
+import { planHome } from './home.js';
+import { planRequirementsFile } from './requirements-step.js';
+import { planSettings } from './settings.js';
+import { readUrlFacts } from './url-facts.js';
+import { planUrls } from './urls.js';
+import { planViews } from './views.js';
+
+export interface IntegrationPlan {
+  outcomes: StepOutcome[];
+  changes: FileChange[];
+}
+
+export function planIntegration(model: ProjectModel, options: IntegrationOptions): IntegrationPlan {
+  const workspace = new Workspace();
+  const display = (file: string) => relative(model.repoRoot, file).split('\\').join('/') || '.';
+  const ctx: PlanContext = { model, workspace, options, display };
+  const outcomes: StepOutcome[] = [];
+  // An edit that fails validation throws EditRefused out of here: the command then writes nothing.
+  outcomes.push(...planDotenv(ctx), ...planGitignore(ctx), ...planSettings(ctx), ...planRequirementsFile(ctx));
+  const facts = readUrlFacts(ctx);
+  const views = planViews(ctx, facts);
+  const home = planHome(ctx, facts);
+  outcomes.push(...views, ...home.outcomes);
+  outcomes.push(...planUrls(ctx, facts, home.addRoute, views.every((v) => v.status !== 'manual')));
+  return { outcomes, changes: workspace.changes() };
+}

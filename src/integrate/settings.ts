@@ -1,0 +1,278 @@
+/**
+ * The settings file (the one that defines INSTALLED_APPS): load .env, read the WorkOS
+ * keys from the environment, and make sure sessions work. Each edit is a splice; each
+ * piece is skipped when it is already there anywhere in the settings chain.
+ */
+import { dirname, relative, sep } from 'node:path';
+import type { StepOutcome } from '../plan/types.js';
+import { EditRefused, checkEdit } from '../python/checked-edit.js';
+import { findAssignments, findCalls, importsName, sequenceLiteral, stringLiteralValue, type SequenceLiteral } from '../python/locate.js';
+import { firstSyntaxError, lineOf, parsePython, type Node, type Tree } from '../python/parser.js';
+import { insertIntoSequence } from '../python/splice.js';
+import { addImport, appendBlock, insertAfterWithBlankLines } from '../python/statements.js';
+import { preferredQuote, pythonString, type Quote } from '../python/style.js';
+import { baseDirOf } from './base-dir.js';
+import type { PlanContext } from './context.js';
+
+const SESSIONS_APP = 'django.contrib.sessions';
+const SESSION_MIDDLEWARE = 'django.contrib.sessions.middleware.SessionMiddleware';
+const SECURITY_MIDDLEWARE = 'django.middleware.security.SecurityMiddleware';
+
+/** The other files of the chain (read-only here): something already done there counts. */
+function chainTexts(ctx: PlanContext): { file: string; text: string }[] {
+  return ctx.model.settingsFiles
+    .map((file) => ({ file, text: ctx.workspace.read(file) }))
+    .filter((f): f is { file: string; text: string } => f.text !== null);
+}
+
+function firstParty(ctx: PlanContext): Set<string> {
+  const pkg = ctx.model.projectPackage;
+  const names = new Set<string>();
+  if (pkg && pkg.startsWith(ctx.model.projectRoot + sep)) names.add(relative(ctx.model.projectRoot, pkg).split(sep)[0]!);
+  return names;
+}
+
+/** Applies one edit to the settings file through the syntax check. */
+function edit(ctx: PlanContext, file: string, change: (text: string, tree: Tree) => string): void {
+  const before = ctx.workspace.read(file)!;
+  const after = change(before, parsePython(before));
+  ctx.workspace.write(file, checkEdit(before, after, ctx.display(file)));
+}
+
+/** The quote style of a sequence's string elements, else the file's. */
+function quoteOf(seq: SequenceLiteral, tree: Tree): Quote {
+  for (const element of seq.elements) {
+    const start = element.type === 'string' ? element.children[0]?.text : undefined;
+    if (start?.endsWith('"')) return '"';
+    if (start?.endsWith("'")) return "'";
+  }
+  return preferredQuote(tree);
+}
+
+interface ListTarget {
+  seq: SequenceLiteral;
+  /** Where the name is assigned (for messages). */
+  statement: Node;
+}
+
+/**
+ * The list literal to add to for a setting: the literal itself, or for
+ * `A = X + Y + Z` the first part that is a module-level literal. Null when dynamic.
+ */
+function editableList(tree: Tree, name: string): ListTarget | { dynamic: Node } | null {
+  const assignments = findAssignments(tree, name).filter((a) => a.kind !== 'augmented');
+  const main = assignments.find((a) => !a.conditional) ?? assignments[0];
+  if (!main) return null;
+  if (main.conditional || assignments.filter((a) => !a.conditional).length > 1) return { dynamic: main.statement };
+  const direct = sequenceLiteral(main.value);
+  if (direct) return { seq: direct, statement: main.statement };
+  // `DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS`: Django's own entries belong in the first part.
+  let left = main.value;
+  while (left?.type === 'binary_operator' && left.childForFieldName('operator')?.text === '+') left = left.childForFieldName('left');
+  if (left?.type === 'identifier') {
+    const parts = findAssignments(tree, left.text).filter((a) => !a.conditional && a.kind !== 'augmented');
+    const seq = parts.length === 1 ? sequenceLiteral(parts[0]!.value) : null;
+    if (seq) return { seq, statement: parts[0]!.statement };
+  }
+  return { dynamic: main.statement };
+}
+
+function addToList(
+  ctx: PlanContext,
+  file: string,
+  name: string,
+  value: string,
+  position: (values: (string | null)[]) => number,
+  id: string,
+): StepOutcome {
+  const text = ctx.workspace.read(file)!;
+  const tree = parsePython(text);
+  const target = editableList(tree, name);
+  const shown = ctx.display(file);
+  if (target === null || 'dynamic' in target) {
+    return {
+      id,
+      status: 'manual',
+      file,
+      ...(target ? { line: lineOf(target.dynamic) } : {}),
+      summary: `add '${value}' to ${name}`,
+      reason: target
+        ? `${name} in ${shown} is built in a way the tool cannot edit safely`
+        : `${shown} does not assign ${name}`,
+      snippet: `${name} += ['${value}']`,
+    };
+  }
+  const at = position(target.seq.elements.map((e) => stringLiteralValue(e)));
+  edit(ctx, file, (source) => insertIntoSequence(source, target.seq, pythonString(value, quoteOf(target.seq, tree)), at));
+  return { id, status: 'change', file, line: lineOf(target.statement), summary: `add '${value}' to ${name} in ${shown}` };
+}
+
+/** Where a folder stands relative to the settings file: how many levels up (0 = same folder), or null. */
+function levelsUp(fromDir: string, toDir: string): number | null {
+  const rel = relative(fromDir, toDir);
+  if (rel === '') return 0;
+  const parts = rel.split(sep);
+  return parts.every((p) => p === '..') ? parts.length : null;
+}
+
+function planLoadDotenv(ctx: PlanContext, file: string, outcomes: StepOutcome[]): void {
+  const loadsAlready = chainTexts(ctx).find(({ text }) => /\bload_dotenv\s*\(|\bread_env\s*\(/.test(text));
+  if (loadsAlready) {
+    const tree = parsePython(loadsAlready.text);
+    const call = findCalls(tree, (t) => t.endsWith('load_dotenv') || t.endsWith('read_env'))[0];
+    outcomes.push({
+      id: 'settings.load-dotenv',
+      status: 'done',
+      file: loadsAlready.file,
+      ...(call ? { line: lineOf(call) } : {}),
+      summary: `${ctx.display(loadsAlready.file)} already loads .env`,
+    });
+    return;
+  }
+  const shown = ctx.display(file);
+  if (!importsName(parsePython(ctx.workspace.read(file)!), 'load_dotenv')) {
+    edit(ctx, file, (text, tree) =>
+      addImport(text, tree, { statement: 'from dotenv import load_dotenv', module: 'dotenv', section: 'thirdparty' }, firstParty(ctx)),
+    );
+  }
+  const text = ctx.workspace.read(file)!;
+  const tree = parsePython(text);
+  const quote = preferredQuote(tree);
+  const envDir = dirname(ctx.model.env.file);
+  const dotenv = pythonString('.env', quote);
+  const base = baseDirOf(tree, file);
+  let call: string;
+  let after: Node | null = null;
+  if (base && base.dir === envDir) {
+    call = base.style === 'pathlib' ? `load_dotenv(BASE_DIR / ${dotenv})` : `load_dotenv(os.path.join(BASE_DIR, ${dotenv}))`;
+    after = base.statement;
+  } else {
+    const up = levelsUp(dirname(file), envDir);
+    const usesPathlib = importsName(tree, 'Path', 'pathlib');
+    if (up !== null && usesPathlib) {
+      call = up === 0 ? `load_dotenv(Path(__file__).resolve().parent / ${dotenv})` : `load_dotenv(Path(__file__).resolve().parents[${up - 1}] / ${dotenv})`;
+    } else {
+      const rel = relative(dirname(file), envDir).split(sep).filter(Boolean);
+      const parts = [...rel.map((p) => pythonString(p, quote)), dotenv].join(', ');
+      call = `load_dotenv(os.path.join(os.path.dirname(os.path.abspath(__file__)), ${parts}))`;
+    }
+  }
+  if (call.includes('os.path') && !importsName(tree, 'os')) {
+    edit(ctx, file, (t, tr) => addImport(t, tr, { statement: 'import os', module: 'os', section: 'stdlib' }, firstParty(ctx)));
+  }
+  edit(ctx, file, (t, tr) => {
+    if (after) {
+      const statement = findAssignments(tr, 'BASE_DIR').find((a) => !a.conditional)!.statement;
+      return insertAfterWithBlankLines(t, statement, call);
+    }
+    const imports = tr.rootNode.namedChildren.filter((n) => n && /import/.test(n.type));
+    const lastLeading = leadingImportEnd(tr);
+    return lastLeading ? insertAfterWithBlankLines(t, lastLeading, call) : insertAfterWithBlankLines(t, imports[0] ?? tr.rootNode.namedChildren[0]!, call);
+  });
+  outcomes.push({ id: 'settings.load-dotenv', status: 'change', file, summary: `load ${ctx.display(ctx.model.env.file)} in ${shown} (${call})` });
+}
+
+/** The last statement of the module's leading block of imports (after an optional docstring). */
+function leadingImportEnd(tree: Tree): Node | null {
+  let last: Node | null = null;
+  let seenDocstring = false;
+  for (const node of tree.rootNode.namedChildren) {
+    if (!node || node.type === 'comment') continue;
+    if (!seenDocstring && !last && node.type === 'expression_statement' && node.namedChildren[0]?.type === 'string') {
+      seenDocstring = true;
+      continue;
+    }
+    if (/^(import_statement|import_from_statement|future_import_statement)$/.test(node.type)) last = node;
+    else break;
+  }
+  return last;
+}
+
+function planKeys(ctx: PlanContext, file: string, outcomes: StepOutcome[]): void {
+  const names = ['WORKOS_API_KEY', 'WORKOS_CLIENT_ID'];
+  const missing = names.filter(
+    (name) => !chainTexts(ctx).some(({ text }) => findAssignments(parsePython(text), name).length > 0),
+  );
+  for (const name of names.filter((n) => !missing.includes(n))) {
+    const where = chainTexts(ctx).find(({ text }) => findAssignments(parsePython(text), name).length > 0)!;
+    const line = lineOf(findAssignments(parsePython(where.text), name)[0]!.statement);
+    outcomes.push({ id: `settings.${name.toLowerCase()}`, status: 'done', file: where.file, line, summary: `${name} is set in ${ctx.display(where.file)}` });
+  }
+  if (missing.length === 0) return;
+  if (!importsName(parsePython(ctx.workspace.read(file)!), 'os')) {
+    edit(ctx, file, (t, tr) => addImport(t, tr, { statement: 'import os', module: 'os', section: 'stdlib' }, firstParty(ctx)));
+  }
+  const quote = preferredQuote(parsePython(ctx.workspace.read(file)!));
+  const lines = [
+    '# WorkOS AuthKit: credentials come from the environment (the .env file in development).',
+    ...missing.map((name) => `${name} = os.environ.get(${pythonString(name, quote)}, ${quote}${quote})`),
+  ];
+  if (ctx.options.redirectUri && !chainTexts(ctx).some(({ text }) => /^WORKOS_REDIRECT_URI\s*=/m.test(text))) {
+    lines.push(`WORKOS_REDIRECT_URI = ${pythonString(ctx.options.redirectUri, quote)}`);
+  }
+  edit(ctx, file, (t, tr) => appendBlock(t, tr, lines.join(detectEolOf(t))));
+  for (const name of missing) {
+    outcomes.push({ id: `settings.${name.toLowerCase()}`, status: 'change', file, summary: `read ${name} from the environment in ${ctx.display(file)}` });
+  }
+}
+
+function detectEolOf(text: string): string {
+  return /\r\n/.test(text) ? '\r\n' : '\n';
+}
+
+function planSessions(ctx: PlanContext, file: string, outcomes: StepOutcome[]): void {
+  const { sessions } = ctx.model;
+  if (sessions.app) {
+    outcomes.push({ id: 'settings.sessions-app', status: 'done', summary: `${SESSIONS_APP} is in INSTALLED_APPS` });
+  } else {
+    outcomes.push(
+      addToList(ctx, file, 'INSTALLED_APPS', SESSIONS_APP, (values) => {
+        // Django's own order: after contenttypes / auth, else after the last django.contrib app.
+        const anchor = ['django.contrib.contenttypes', 'django.contrib.auth'].map((v) => values.indexOf(v)).find((i) => i >= 0);
+        if (anchor !== undefined) return anchor + 1;
+        const lastContrib = values.map((v, i) => (v?.startsWith('django.contrib.') ? i : -1)).filter((i) => i >= 0).pop();
+        return lastContrib !== undefined ? lastContrib + 1 : values.length;
+      }, 'settings.sessions-app'),
+    );
+  }
+  if (sessions.middleware) {
+    outcomes.push({ id: 'settings.session-middleware', status: 'done', summary: 'SessionMiddleware is in MIDDLEWARE' });
+  } else {
+    outcomes.push(
+      addToList(ctx, file, 'MIDDLEWARE', SESSION_MIDDLEWARE, (values) => {
+        const security = values.indexOf(SECURITY_MIDDLEWARE);
+        return security >= 0 ? security + 1 : 0;
+      }, 'settings.session-middleware'),
+    );
+  }
+}
+
+export function planSettings(ctx: PlanContext): StepOutcome[] {
+  const file = ctx.model.settingsFile;
+  if (!file) {
+    return [
+      {
+        id: 'settings',
+        status: 'manual',
+        summary: 'no settings file defining INSTALLED_APPS was found',
+        reason: 'see `authkit-django inspect` for what was found',
+        snippet: "import os\nfrom dotenv import load_dotenv\n\nload_dotenv()\n\nWORKOS_API_KEY = os.environ.get('WORKOS_API_KEY', '')\nWORKOS_CLIENT_ID = os.environ.get('WORKOS_CLIENT_ID', '')",
+      },
+    ];
+  }
+  const text = ctx.workspace.read(file);
+  const broken = text === null ? null : firstSyntaxError(parsePython(text));
+  if (text === null || broken) {
+    // Editing around a syntax error could only guess: stop before anything is written.
+    throw new EditRefused(
+      text === null ? `${ctx.display(file)} cannot be read` : `${ctx.display(file)} has a syntax error at line ${lineOf(broken!)}; fix it and run init again`,
+      file,
+      broken ? lineOf(broken) : undefined,
+    );
+  }
+  const outcomes: StepOutcome[] = [];
+  planLoadDotenv(ctx, file, outcomes);
+  planSessions(ctx, file, outcomes);
+  planKeys(ctx, file, outcomes);
+  return outcomes;
+}

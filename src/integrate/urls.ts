@@ -1,0 +1,154 @@
+/**
+ * The root urlconf: the three WorkOS routes (and the home route when the tool adds the
+ * home page), placed before catch-all patterns, outside i18n_patterns, with the imports
+ * they need. Routes already present by name are not added again.
+ */
+import type { StepOutcome } from '../plan/types.js';
+import { checkEdit } from '../python/checked-edit.js';
+import { findImports, importsName } from '../python/locate.js';
+import { lineOf, parsePython, type Tree } from '../python/parser.js';
+import { applyEdits, insertIntoSequence } from '../python/splice.js';
+import { addImport } from '../python/statements.js';
+import { preferredQuote, pythonString, type Quote } from '../python/style.js';
+import type { PlanContext } from './context.js';
+import { ROUTE_NAMES, freeModuleAlias, type UrlFacts } from './url-facts.js';
+import { isCatchAll, readUrlpatterns } from './url-patterns.js';
+
+interface Route {
+  route: string;
+  module: 'auth_views' | 'home_views';
+  view: string;
+  name: string;
+}
+
+function edit(ctx: PlanContext, file: string, change: (text: string, tree: Tree) => string): void {
+  const before = ctx.workspace.read(file)!;
+  ctx.workspace.write(file, checkEdit(before, change(before, parsePython(before)), ctx.display(file)));
+}
+
+/** Makes `name` importable from django.urls: extends `from django.urls import ...` or adds the import. */
+function ensureDjangoUrlsName(ctx: PlanContext, file: string, name: string): void {
+  const tree = parsePython(ctx.workspace.read(file)!);
+  if (importsName(tree, name)) return;
+  const existing = findImports(tree).find((i) => i.from === 'django.urls' && !i.star && !i.conditional);
+  if (existing && !existing.node.text.includes('(')) {
+    // Insert into the name list in sorted place: `from django.urls import include, path`.
+    const names = existing.node.childrenForFieldName('name');
+    const after = names.find((n) => (n.childForFieldName('name')?.text ?? n.text) > name);
+    edit(ctx, file, (text) =>
+      after
+        ? applyEdits(text, [{ start: after.startIndex, end: after.startIndex, text: `${name}, ` }])
+        : applyEdits(text, [{ start: names[names.length - 1]!.endIndex, end: names[names.length - 1]!.endIndex, text: `, ${name}` }]),
+    );
+    return;
+  }
+  edit(ctx, file, (text, t) => addImport(text, t, { statement: `from django.urls import ${name}`, module: 'django.urls', section: 'thirdparty' }));
+}
+
+/** The name urls.py uses for one of our modules: an existing import of it, or a new one. */
+function ensureModuleImport(ctx: PlanContext, file: string, facts: UrlFacts, module: string): string {
+  const tree = parsePython(ctx.workspace.read(file)!);
+  const from = facts.importFrom;
+  for (const imp of findImports(tree)) {
+    if (from !== null && imp.from === from) {
+      const found = imp.names.find((n) => n.name === module);
+      if (found) return found.alias ?? found.name;
+    }
+    if (from === null && imp.from === null) {
+      const found = imp.names.find((n) => n.name === module);
+      if (found) return found.alias ?? found.name;
+    }
+  }
+  const { alias, renamed } = freeModuleAlias(ctx.workspace.read(file)!, module, `workos_${module}`);
+  const target = renamed ? `${module} as ${alias}` : module;
+  const statement = from === null ? `import ${target}` : `from ${from} import ${target}`;
+  // The project's own modules: the local section, after Django's imports.
+  const sortKey = from ?? module;
+  edit(ctx, file, (text, t) => addImport(text, t, { statement, module: sortKey, section: 'local' }, new Set([sortKey.split('.')[0]!])));
+  return alias;
+}
+
+function renderRoute(route: Route, alias: string, quote: Quote): string {
+  return `path(${pythonString(route.route, quote)}, ${alias}.${route.view}, name=${pythonString(route.name, quote)})`;
+}
+
+export function planUrls(ctx: PlanContext, facts: UrlFacts, addHome: boolean, viewsCreated: boolean): StepOutcome[] {
+  const file = facts.urlsFile;
+  const wanted: Route[] = [
+    { route: `${facts.prefix}login/`, module: 'auth_views', view: 'login', name: ROUTE_NAMES.login },
+    { route: `${facts.prefix}callback/`, module: 'auth_views', view: 'callback', name: ROUTE_NAMES.callback },
+    { route: `${facts.prefix}logout/`, module: 'auth_views', view: 'logout', name: ROUTE_NAMES.logout },
+  ].filter((r) => !facts.routedNames.has(r.name)) as Route[];
+  const homeName = facts.routedNames.has('home') ? 'workos_home' : 'home';
+  if (addHome) wanted.push({ route: '', module: 'home_views', view: 'home', name: homeName });
+  if (wanted.length === 0) {
+    return [{ id: 'urls.routes', status: 'done', ...(file ? { file } : {}), summary: 'the WorkOS routes are in the urlconf' }];
+  }
+  if (!viewsCreated && wanted.some((r) => r.module === 'auth_views')) {
+    return [
+      {
+        id: 'urls.routes',
+        status: 'manual',
+        ...(file ? { file } : {}),
+        summary: `route ${wanted.map((r) => r.name).join(', ')}`,
+        reason: 'auth_views.py could not be created, so there is nothing to route to',
+      },
+    ];
+  }
+  const snippet = (alias = 'auth_views') =>
+    wanted.map((r) => `    ${renderRoute(r, r.module === 'auth_views' ? alias : 'home_views', "'")},`).join('\n');
+  if (!file) {
+    return [
+      {
+        id: 'urls.routes',
+        status: 'manual',
+        summary: 'add the WorkOS routes to your root urlconf',
+        reason: 'ROOT_URLCONF could not be resolved to a file (see `authkit-django inspect`)',
+        snippet: `urlpatterns += [\n${snippet()}\n]`,
+      },
+    ];
+  }
+  const text = ctx.workspace.read(file)!;
+  const info = readUrlpatterns(parsePython(text));
+  if (!info.list) {
+    return [
+      {
+        id: 'urls.routes',
+        status: 'manual',
+        file,
+        ...(info.statement ? { line: lineOf(info.statement) } : {}),
+        summary: 'add the WorkOS routes to urlpatterns',
+        reason: info.statement
+          ? 'urlpatterns is not a list literal the tool can edit safely (for example, i18n_patterns(...) alone)'
+          : `${ctx.display(file)} does not assign urlpatterns`,
+        snippet: `urlpatterns += [\n${snippet()}\n]`,
+      },
+    ];
+  }
+  ensureDjangoUrlsName(ctx, file, 'path');
+  const aliases: Record<string, string> = {};
+  for (const module of new Set(wanted.map((r) => r.module))) aliases[module] = ensureModuleImport(ctx, file, facts, module);
+  const quote = preferredQuote(parsePython(ctx.workspace.read(file)!));
+  for (const route of wanted) {
+    const current = ctx.workspace.read(file)!;
+    const { list: currentList, listPatterns: patterns } = readUrlpatterns(parsePython(current));
+    const list = currentList!;
+    const firstCatchAll = patterns.findIndex((p) => isCatchAll(p));
+    // After the routes added just before (keeps them together and in order), before any catch-all.
+    const ours = new Set<string>(Object.values(ROUTE_NAMES));
+    const lastOurs = patterns.findLastIndex((p) => p.name !== null && ours.has(p.name));
+    const at = lastOurs >= 0 ? lastOurs + 1 : firstCatchAll >= 0 ? firstCatchAll : list.elements.length;
+    edit(ctx, file, (source) => insertIntoSequence(source, list, renderRoute(route, aliases[route.module]!, quote), at));
+  }
+  const outcomes: StepOutcome[] = [
+    {
+      id: 'urls.routes',
+      status: 'change',
+      file,
+      line: lineOf(info.statement!),
+      summary: `route ${wanted.map((r) => `/${r.route}`).join(', ')} in ${ctx.display(file)}`,
+      ...(facts.prefixReason ? { note: `using auth/workos/ because ${facts.prefixReason}` } : {}),
+    },
+  ];
+  return outcomes;
+}

@@ -1,0 +1,117 @@
+/**
+ * Text splices at positions the parser found. Nothing here re-prints code: every edit
+ * inserts new text between untouched bytes, copying the neighbours' style.
+ */
+import type { Node } from './parser.js';
+import type { SequenceLiteral } from './locate.js';
+import { detectEol, indentUnit, lineEnd, lineIndent, lineStart, startsLine } from './style.js';
+
+export interface TextEdit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/**
+ * Applies non-overlapping edits to `source`. Insertions at the same position land in
+ * the order given.
+ */
+export function applyEdits(source: string, edits: TextEdit[]): string {
+  const sorted = edits.map((edit, index) => ({ edit, index })).sort((a, b) => b.edit.start - a.edit.start || b.index - a.index);
+  let out = source;
+  let limit = Infinity;
+  for (const { edit } of sorted) {
+    if (edit.end > limit) throw new Error('overlapping edits');
+    out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
+    limit = edit.start;
+  }
+  return out;
+}
+
+/** Index just past the comma that follows `node` (skipping spaces), or null when no comma follows. */
+function commaAfter(source: string, node: Node): number | null {
+  let i = node.endIndex;
+  while (i < source.length && (source[i] === ' ' || source[i] === '\t')) i++;
+  return source[i] === ',' ? i + 1 : null;
+}
+
+/** The separator between the first two elements of a one-line sequence (", " or ","). */
+function inlineSeparator(source: string, elements: Node[]): string {
+  if (elements.length < 2) return ', ';
+  const between = source.slice(elements[0]!.endIndex, elements[1]!.startIndex);
+  return between.replace(/\s+$/, '') === ',' && between === ',' ? ',' : ', ';
+}
+
+/**
+ * Inserts `element` (source text, e.g. `'django.contrib.sessions'`) into a list or tuple
+ * literal so that it becomes element number `at` (0 = first, elements.length = last),
+ * keeping the literal's layout: one line or one element per line, hanging or not,
+ * trailing comma or not, comments where they were.
+ */
+export function insertIntoSequence(source: string, seq: SequenceLiteral, element: string, at: number): string {
+  const { node, elements } = seq;
+  if (at < 0 || at > elements.length) throw new RangeError(`insert position ${at} out of range`);
+  const eol = detectEol(source);
+  const open = node.startIndex;
+  const close = node.endIndex - 1;
+  const needsTupleComma = seq.kind === 'tuple';
+
+  if (elements.length === 0) {
+    const inner = source.slice(open + 1, close);
+    if (!inner.includes('\n')) {
+      return applyEdits(source, [{ start: open + 1, end: close, text: element + (needsTupleComma ? ',' : '') }]);
+    }
+    // An empty literal spread over lines: put the element on its own line inside it.
+    const indent = lineIndent(source, open) + indentUnit(source);
+    return applyEdits(source, [{ start: open + 1, end: open + 1, text: `${eol}${indent}${element},` }]);
+  }
+
+  const multiline =
+    elements[0]!.startPosition.row !== node.startPosition.row ||
+    elements.some((e, i) => i > 0 && e.startPosition.row !== elements[i - 1]!.endPosition.row);
+
+  if (!multiline) {
+    const sep = inlineSeparator(source, elements);
+    if (at === elements.length) {
+      const last = elements[elements.length - 1]!;
+      return applyEdits(source, [{ start: last.endIndex, end: last.endIndex, text: `,${sep === ', ' ? ' ' : ''}${element}` }]);
+    }
+    const next = elements[at]!;
+    return applyEdits(source, [{ start: next.startIndex, end: next.startIndex, text: `${element}${sep}` }]);
+  }
+
+  // One element per line (or several per line): copy the indentation of an element that starts its own line.
+  const reference = [elements[Math.max(0, at - 1)]!, ...elements].find((e) => startsLine(source, e.startIndex));
+  const indent = reference
+    ? lineIndent(source, reference.startIndex)
+    : ' '.repeat(elements[0]!.startPosition.column);
+
+  if (at === 0) {
+    const first = elements[0]!;
+    if (startsLine(source, first.startIndex)) {
+      const start = lineStart(source, first.startIndex);
+      return applyEdits(source, [{ start, end: start, text: `${indent}${element},${eol}` }]);
+    }
+    // Hanging layout (`X = ['a',\n     'b']`): the new first element takes the bracket line.
+    return applyEdits(source, [{ start: first.startIndex, end: first.startIndex, text: `${element},${eol}${indent}` }]);
+  }
+
+  const prev = elements[at - 1]!;
+  const next = elements[at];
+  if (next && next.startPosition.row === prev.endPosition.row) {
+    // Several elements share prev's line: insert between them on that line.
+    return applyEdits(source, [{ start: next.startIndex, end: next.startIndex, text: `${element}, ` }]);
+  }
+  const edits: TextEdit[] = [];
+  const comma = commaAfter(source, prev);
+  if (comma === null) edits.push({ start: prev.endIndex, end: prev.endIndex, text: ',' });
+  // After prev's line (and its inline comment), unless the closing bracket shares that line.
+  const endOfPrevLine = lineEnd(source, prev.endIndex);
+  const bracketOnLine = close < endOfPrevLine;
+  const insertAt = bracketOnLine ? close : endOfPrevLine;
+  // A trailing comma goes on the new element when another element follows, or when the
+  // literal already ends with one (the file's style).
+  const trailing = next !== undefined || comma !== null ? ',' : '';
+  edits.push({ start: insertAt, end: insertAt, text: `${eol}${indent}${element}${trailing}` });
+  return applyEdits(source, edits);
+}

@@ -1,0 +1,83 @@
+/**
+ * Style sniffing: new text copies what the file already does (line endings, quotes,
+ * indentation), so an edit looks as if the file's author had written it.
+ */
+import type { Tree } from './parser.js';
+
+export type Eol = '\n' | '\r\n';
+
+/** The file's dominant line ending (LF when it has none). */
+export function detectEol(text: string): Eol {
+  let crlf = 0;
+  let lf = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
+    if (i > 0 && text[i - 1] === '\r') crlf++;
+    else lf++;
+  }
+  return crlf > lf ? '\r\n' : '\n';
+}
+
+export type Quote = "'" | '"';
+
+/** The quote most plain (non-docstring) string literals in the tree use; ties go to the first one seen. */
+export function preferredQuote(tree: Tree, fallback: Quote = "'"): Quote {
+  let single = 0;
+  let double = 0;
+  let first: Quote | null = null;
+  for (const node of tree.rootNode.descendantsOfType('string_start')) {
+    const text = node?.text ?? '';
+    if (text.endsWith('"""') || text.endsWith("'''")) continue;
+    if (text.endsWith('"')) {
+      double++;
+      first ??= '"';
+    } else if (text.endsWith("'")) {
+      single++;
+      first ??= "'";
+    }
+  }
+  if (single === double) return first ?? fallback;
+  return single > double ? "'" : '"';
+}
+
+/** A Python string literal for `value` in the given quote style. */
+export function pythonString(value: string, quote: Quote): string {
+  const escaped = value.replace(/\\/g, '\\\\').replace(quote === "'" ? /'/g : /"/g, `\\${quote}`);
+  return `${quote}${escaped}${quote}`;
+}
+
+/** Index where the line holding `index` starts. */
+export function lineStart(text: string, index: number): number {
+  return text.lastIndexOf('\n', index - 1) + 1;
+}
+
+/** Index of the line ending (or the end of text) of the line holding `index`. */
+export function lineEnd(text: string, index: number): number {
+  const nl = text.indexOf('\n', index);
+  if (nl === -1) return text.length;
+  return nl > 0 && text[nl - 1] === '\r' ? nl - 1 : nl;
+}
+
+/** The whitespace before the first non-blank character of the line holding `index`. */
+export function lineIndent(text: string, index: number): string {
+  const start = lineStart(text, index);
+  return /^[ \t]*/.exec(text.slice(start))![0];
+}
+
+/** True when only whitespace stands between the start of its line and `index`. */
+export function startsLine(text: string, index: number): boolean {
+  return /^[ \t]*$/.test(text.slice(lineStart(text, index), index));
+}
+
+/** The file's indentation unit (a tab, or N spaces), from its indented lines; four spaces when unknown. */
+export function indentUnit(text: string): string {
+  const counts = new Map<string, number>();
+  for (const match of text.matchAll(/^([ \t]+)\S/gm)) {
+    const indent = match[1]!;
+    if (indent.startsWith('\t')) return '\t';
+    counts.set(indent, (counts.get(indent) ?? 0) + 1);
+  }
+  const widths = [...counts.keys()].map((k) => k.length).filter((w) => w > 0);
+  if (widths.length === 0) return '    ';
+  const smallest = Math.min(...widths);
+  return ' '.repeat(smallest >= 2 && smallest <= 8 ? smallest : 4);
+}
