@@ -231,7 +231,6 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
     checks = await runProjectChecks(model, { env: io.env, ...(apiKey ? { secrets: [apiKey] } : {}) });
     report.verify = { status: checks.checks.some((c) => c.status === 'fail') ? 'failed' : 'passed', ...projectChecksJson(checks, model.dir) };
     say('');
-    say(p.bold('Checks:'));
     for (const line of renderProjectChecks(checks, { palette: p, relativeTo: model.dir })) say(line);
   }
   const verifyFailed = checks?.checks.some((c) => c.status === 'fail' && !isCredentialCheck(c.id, manualRequired.length > 0)) ?? false;

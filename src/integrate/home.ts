@@ -10,8 +10,9 @@ import { dictValue, findAssignments, sequenceLiteral } from '../python/locate.js
 import { lineOf, parsePython } from '../python/parser.js';
 import { insertIntoSequence } from '../python/splice.js';
 import { preferredQuote, pythonString } from '../python/style.js';
-import { baseDirOf, dirEntryPath } from './base-dir.js';
+import { evaluatePath, expressionFor, joinExpression, pathScope } from './path-values.js';
 import type { PlanContext } from './context.js';
+import { ensureImports } from './settings.js';
 import { planGeneratedFile } from './generated-file.js';
 import type { UrlFacts } from './url-facts.js';
 
@@ -53,22 +54,24 @@ function templateDir(ctx: PlanContext): TemplateDir | StepOutcome {
   const backends = sequenceLiteral(assignment?.value);
   const django = backends?.elements.find((b) => /DjangoTemplates/.test(dictValue(b, 'BACKEND')?.text ?? ''));
   if (!assignment || !django) return manual('TEMPLATES has no literal DjangoTemplates entry the tool can read', assignment ? lineOf(assignment.statement) : undefined);
-  const base = baseDirOf(tree, file);
   const dirsNode = dictValue(django, 'DIRS');
   const dirs = sequenceLiteral(dirsNode);
-  if (base) {
-    for (const entry of dirs?.elements ?? []) {
-      const dir = dirEntryPath(entry, base.dir);
-      if (dir) return { dir };
-    }
+  const scope = pathScope(tree, file, ctx.model.projectRoot);
+  for (const entry of dirs?.elements ?? []) {
+    const dir = evaluatePath(entry, scope);
+    if (dir) return { dir: dir.path };
   }
-  if (!base || !dirs) return manual('the template folders cannot be read statically (no BASE_DIR of a known shape, or DIRS is not a list)', lineOf(django));
+  if (!dirs) return manual('TEMPLATES DIRS is not a list literal', lineOf(django));
+  // Nothing usable in DIRS: add the project's templates folder, named the way the file names paths.
   const quote = preferredQuote(tree);
-  const entry = base.style === 'pathlib' ? `BASE_DIR / ${pythonString('templates', quote)}` : `os.path.join(BASE_DIR, ${pythonString('templates', quote)})`;
+  const base = expressionFor(ctx.model.projectRoot, scope);
+  if (!base) return manual(`the project folder is not above ${ctx.display(file)}`, lineOf(django));
+  const entry = joinExpression(base, pythonString('templates', quote));
   const after = insertIntoSequence(text, dirs, entry, dirs.elements.length);
   ctx.workspace.write(file, checkEdit(text, after, ctx.display(file)));
+  ensureImports(ctx, file, entry);
   return {
-    dir: join(base.dir, 'templates'),
+    dir: join(ctx.model.projectRoot, 'templates'),
     outcome: { id: 'home.template-dirs', status: 'change', file, line: lineOf(dirs.node), summary: `add ${entry} to TEMPLATES DIRS in ${ctx.display(file)}` },
   };
 }
@@ -80,6 +83,9 @@ export interface HomePlan {
 }
 
 export function planHome(ctx: PlanContext, facts: UrlFacts): HomePlan {
+  if (facts.homeIsOurs) {
+    return { addRoute: false, outcomes: [{ id: 'home.view', status: 'done', summary: 'the home page authkit-django added is routed at /' }] };
+  }
   if (facts.homeServed) {
     return {
       addRoute: false,

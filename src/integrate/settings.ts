@@ -11,7 +11,7 @@ import { firstSyntaxError, lineOf, parsePython, type Node, type Tree } from '../
 import { insertIntoSequence } from '../python/splice.js';
 import { addImport, appendBlock, insertAfterWithBlankLines } from '../python/statements.js';
 import { preferredQuote, pythonString, type Quote } from '../python/style.js';
-import { baseDirOf } from './base-dir.js';
+import { expressionFor, joinExpression, pathScope } from './path-values.js';
 import type { PlanContext } from './context.js';
 
 const SESSIONS_APP = 'django.contrib.sessions';
@@ -107,14 +107,6 @@ function addToList(
   return { id, status: 'change', file, line: lineOf(target.statement), summary: `add '${value}' to ${name} in ${shown}` };
 }
 
-/** Where a folder stands relative to the settings file: how many levels up (0 = same folder), or null. */
-function levelsUp(fromDir: string, toDir: string): number | null {
-  const rel = relative(fromDir, toDir);
-  if (rel === '') return 0;
-  const parts = rel.split(sep);
-  return parts.every((p) => p === '..') ? parts.length : null;
-}
-
 function planLoadDotenv(ctx: PlanContext, file: string, outcomes: StepOutcome[]): void {
   const loadsAlready = chainTexts(ctx).find(({ text }) => /\bload_dotenv\s*\(|\bread_env\s*\(/.test(text));
   if (loadsAlready) {
@@ -135,41 +127,33 @@ function planLoadDotenv(ctx: PlanContext, file: string, outcomes: StepOutcome[])
       addImport(text, tree, { statement: 'from dotenv import load_dotenv', module: 'dotenv', section: 'thirdparty' }, firstParty(ctx)),
     );
   }
-  const text = ctx.workspace.read(file)!;
-  const tree = parsePython(text);
+  const tree = parsePython(ctx.workspace.read(file)!);
   const quote = preferredQuote(tree);
   const envDir = dirname(ctx.model.env.file);
-  const dotenv = pythonString('.env', quote);
-  const base = baseDirOf(tree, file);
-  let call: string;
-  let after: Node | null = null;
-  if (base && base.dir === envDir) {
-    call = base.style === 'pathlib' ? `load_dotenv(BASE_DIR / ${dotenv})` : `load_dotenv(os.path.join(BASE_DIR, ${dotenv}))`;
-    after = base.statement;
-  } else {
-    const up = levelsUp(dirname(file), envDir);
-    const usesPathlib = importsName(tree, 'Path', 'pathlib');
-    if (up !== null && usesPathlib) {
-      call = up === 0 ? `load_dotenv(Path(__file__).resolve().parent / ${dotenv})` : `load_dotenv(Path(__file__).resolve().parents[${up - 1}] / ${dotenv})`;
-    } else {
-      const rel = relative(dirname(file), envDir).split(sep).filter(Boolean);
-      const parts = [...rel.map((p) => pythonString(p, quote)), dotenv].join(', ');
-      call = `load_dotenv(os.path.join(os.path.dirname(os.path.abspath(__file__)), ${parts}))`;
-    }
-  }
-  if (call.includes('os.path') && !importsName(tree, 'os')) {
-    edit(ctx, file, (t, tr) => addImport(t, tr, { statement: 'import os', module: 'os', section: 'stdlib' }, firstParty(ctx)));
-  }
+  const scope = pathScope(tree, file, ctx.model.projectRoot);
+  const base = expressionFor(envDir, scope);
+  // Not at or above the settings file: name the path from the settings folder.
+  const call = base
+    ? `load_dotenv(${joinExpression(base, pythonString('.env', quote))})`
+    : `load_dotenv(os.path.join(os.path.dirname(os.path.abspath(__file__)), ${pythonString(relative(dirname(file), envDir), quote)}, ${pythonString('.env', quote)}))`;
+  ensureImports(ctx, file, call);
   edit(ctx, file, (t, tr) => {
-    if (after) {
-      const statement = findAssignments(tr, 'BASE_DIR').find((a) => !a.conditional)!.statement;
-      return insertAfterWithBlankLines(t, statement, call);
-    }
-    const imports = tr.rootNode.namedChildren.filter((n) => n && /import/.test(n.type));
-    const lastLeading = leadingImportEnd(tr);
-    return lastLeading ? insertAfterWithBlankLines(t, lastLeading, call) : insertAfterWithBlankLines(t, imports[0] ?? tr.rootNode.namedChildren[0]!, call);
+    // Right after the name it uses (BASE_DIR), else after the imports.
+    const anchor = base?.boundBy ? findAssignments(tr, base.boundBy).find((a) => !a.conditional)!.statement : leadingImportEnd(tr);
+    return insertAfterWithBlankLines(t, anchor ?? tr.rootNode.namedChildren[0]!, call);
   });
   outcomes.push({ id: 'settings.load-dotenv', status: 'change', file, summary: `load ${ctx.display(ctx.model.env.file)} in ${shown} (${call})` });
+}
+
+/** Imports what a generated expression uses: `os` for os.path, `Path` from pathlib. */
+export function ensureImports(ctx: PlanContext, file: string, source: string): void {
+  const tree = parsePython(ctx.workspace.read(file)!);
+  if (/\bos\.path\b/.test(source) && !importsName(tree, 'os')) {
+    edit(ctx, file, (t, tr) => addImport(t, tr, { statement: 'import os', module: 'os', section: 'stdlib' }, firstParty(ctx)));
+  }
+  if (/\bPath\(/.test(source) && !importsName(tree, 'Path', 'pathlib')) {
+    edit(ctx, file, (t, tr) => addImport(t, tr, { statement: 'from pathlib import Path', module: 'pathlib', section: 'stdlib' }, firstParty(ctx)));
+  }
 }
 
 /** The last statement of the module's leading block of imports (after an optional docstring). */

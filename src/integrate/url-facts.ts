@@ -19,6 +19,8 @@ export interface UrlFacts {
   routedNames: Set<string>;
   /** "/" is served already (or may be, by an include we cannot read). */
   homeServed: boolean;
+  /** ...by the home view authkit-django added. */
+  homeIsOurs: boolean;
   /** `auth/` or `auth/workos/`. */
   prefix: string;
   prefixReason: string | null;
@@ -63,12 +65,16 @@ export function readUrlFacts(ctx: PlanContext): UrlFacts {
   const urlsFile = model.urlsFile;
   const routedNames = new Set<string>();
   let homeServed = false;
+  let homeIsOurs = false;
   let prefixTaken: string | null = null;
   if (urlsFile) {
     walkPatterns(ctx, cache, urlsFile, 0, new Set(), (pattern, file, depth, resolved) => {
       if (pattern.name) routedNames.add(pattern.name);
       if (depth === 0) {
-        if (servesHome(pattern)) homeServed = true;
+        if (servesHome(pattern)) {
+          homeServed = true;
+          homeIsOurs ||= /(^|\.)home_views\.home$/.test(pattern.view ?? '');
+        }
         // An include at "" that we cannot read may serve "/": leave the home page alone.
         if (pattern.include !== null && (pattern.route === '' || pattern.route === '^') && !resolved) homeServed = true;
         if (pattern.route && OUR_ROUTES.includes(pattern.route) && !Object.values(ROUTE_NAMES).includes(pattern.name as never)) {
@@ -88,6 +94,7 @@ export function readUrlFacts(ctx: PlanContext): UrlFacts {
     urlsFile,
     routedNames,
     homeServed,
+    homeIsOurs,
     prefix: prefixTaken ? 'auth/workos/' : 'auth/',
     prefixReason: prefixTaken,
     viewsDir,

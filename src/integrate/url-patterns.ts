@@ -10,6 +10,8 @@ export interface UrlPattern {
   /** `path`, `re_path`, `url` or whatever the callee is. */
   func: string;
   route: string | null;
+  /** The view argument as written (`auth_views.login`, `include("a.urls")`). */
+  view: string | null;
   name: string | null;
   /** `include("a.urls")` -> "a.urls"; include of something else -> "" ; not an include -> null. */
   include: string | null;
@@ -26,7 +28,7 @@ export interface UrlpatternsInfo {
 }
 
 function describe(node: Node): UrlPattern {
-  if (node.type !== 'call') return { node, func: '', route: null, name: null, include: null };
+  if (node.type !== 'call') return { node, func: '', route: null, view: null, name: null, include: null };
   const func = node.childForFieldName('function')?.text ?? '';
   const [routeArg, viewArg] = positionalArguments(node);
   let include: string | null = null;
@@ -38,6 +40,7 @@ function describe(node: Node): UrlPattern {
     node,
     func: func.split('.').pop() ?? func,
     route: stringLiteralValue(routeArg),
+    view: viewArg?.text ?? null,
     name: stringLiteralValue(keywordArgument(node, 'name')),
     include,
   };

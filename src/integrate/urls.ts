@@ -7,7 +7,7 @@ import type { StepOutcome } from '../plan/types.js';
 import { checkEdit } from '../python/checked-edit.js';
 import { findImports, importsName } from '../python/locate.js';
 import { lineOf, parsePython, type Tree } from '../python/parser.js';
-import { applyEdits, insertIntoSequence } from '../python/splice.js';
+import { insertIntoSequence } from '../python/splice.js';
 import { addImport } from '../python/statements.js';
 import { preferredQuote, pythonString, type Quote } from '../python/style.js';
 import type { PlanContext } from './context.js';
@@ -26,22 +26,9 @@ function edit(ctx: PlanContext, file: string, change: (text: string, tree: Tree)
   ctx.workspace.write(file, checkEdit(before, change(before, parsePython(before)), ctx.display(file)));
 }
 
-/** Makes `name` importable from django.urls: extends `from django.urls import ...` or adds the import. */
+/** Makes `name` importable from django.urls (joining an existing `from django.urls import ...`). */
 function ensureDjangoUrlsName(ctx: PlanContext, file: string, name: string): void {
-  const tree = parsePython(ctx.workspace.read(file)!);
-  if (importsName(tree, name)) return;
-  const existing = findImports(tree).find((i) => i.from === 'django.urls' && !i.star && !i.conditional);
-  if (existing && !existing.node.text.includes('(')) {
-    // Insert into the name list in sorted place: `from django.urls import include, path`.
-    const names = existing.node.childrenForFieldName('name');
-    const after = names.find((n) => (n.childForFieldName('name')?.text ?? n.text) > name);
-    edit(ctx, file, (text) =>
-      after
-        ? applyEdits(text, [{ start: after.startIndex, end: after.startIndex, text: `${name}, ` }])
-        : applyEdits(text, [{ start: names[names.length - 1]!.endIndex, end: names[names.length - 1]!.endIndex, text: `, ${name}` }]),
-    );
-    return;
-  }
+  if (importsName(parsePython(ctx.workspace.read(file)!), name)) return;
   edit(ctx, file, (text, t) => addImport(text, t, { statement: `from django.urls import ${name}`, module: 'django.urls', section: 'thirdparty' }));
 }
 

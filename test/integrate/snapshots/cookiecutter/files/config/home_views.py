@@ -1,0 +1,1 @@
+@template home_views.py

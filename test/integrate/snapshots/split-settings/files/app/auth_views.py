@@ -1,0 +1,1 @@
+@template auth_views.py

@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+from . import auth_views, home_views
+
+urlpatterns = [
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("auth/login/", auth_views.login, name="workos_login"),
+    path("auth/callback/", auth_views.callback, name="workos_callback"),
+    path("auth/logout/", auth_views.logout, name="workos_logout"),
+    path("", home_views.home, name="home"),
+]
