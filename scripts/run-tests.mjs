@@ -37,7 +37,7 @@ if (!flags.has('--only-python')) {
     console.error('no test files found');
     process.exit(1);
   }
-  const tap = join(artifacts, 'node-tests.tap');
+  const tap = join(artifacts, `node-tests-${process.pid}.tap`);
   const concurrency = process.env.TEST_CONCURRENCY ?? '3';
   const run = spawnSync(
     process.execPath,

@@ -29,7 +29,10 @@ export function stateDir(): string {
 }
 
 export async function cli(args: string[], options: CliOptions = {}): Promise<CliResult> {
-  const env = { ...process.env, NO_COLOR: '1', WORKOS_API_KEY: '', WORKOS_CLIENT_ID: '', ...options.env };
+  // The WorkOS variables of the machine running the tests must not leak into the runs.
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  for (const name of ['WORKOS_API_KEY', 'WORKOS_CLIENT_ID', 'WORKOS_BASE_URL', 'VIRTUAL_ENV']) delete env[name];
+  Object.assign(env, options.env);
   try {
     const { stdout, stderr } = await run(process.execPath, [cliPath, ...args], {
       cwd: options.cwd ?? repoRoot,

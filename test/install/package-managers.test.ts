@@ -6,42 +6,21 @@
 // that survives runs (uv, pip, poetry and pipenv caches are warm after the first run), while
 // the projects and their virtualenvs are fresh temp folders removed at the end.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import type { PackageManagerInfo, ProjectModel, PythonInfo } from '../../src/discover/model.js';
 import { planRequirements } from '../../src/integrate/requirements.js';
 import { type ImportReport, checkImports } from '../../src/install/check-imports.js';
 import { installCommand } from '../../src/install/command.js';
 import { installPackages } from '../../src/install/install.js';
+import { repoRoot } from '../helpers/django.js';
+import { POETRY_SIMPLE_INDEX, runTool, toolCacheRoot, toolEnv, toolsBin } from '../helpers/tools.js';
 
-const repo = join(import.meta.dirname, '..', '..');
-const toolsBin = join(repo, '.venvs', 'tools', 'bin');
-const djangoAdmin = join(repo, '.venvs', 'bare52', 'bin', 'django-admin');
-const cacheRoot = join(tmpdir(), 'authkit-django-test-cache');
-
-/** What the tools see: the user's PATH with the pinned tools first, shared caches, venvs in the project. */
-function testEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PATH: `${toolsBin}${delimiter}${process.env.PATH ?? ''}`,
-    UV_CACHE_DIR: join(cacheRoot, 'uv'),
-    // uv would otherwise try to download a Python build, which this machine cannot reach.
-    UV_PYTHON_DOWNLOADS: 'never',
-    PIP_CACHE_DIR: join(cacheRoot, 'pip'),
-    POETRY_CACHE_DIR: join(cacheRoot, 'poetry'),
-    PIPENV_CACHE_DIR: join(cacheRoot, 'pipenv'),
-    // Keep each project's virtualenv inside its temp folder, so cleaning up removes it.
-    POETRY_VIRTUALENVS_IN_PROJECT: 'true',
-    PIPENV_VENV_IN_PROJECT: '1',
-    PIPENV_IGNORE_VIRTUALENVS: '1',
-  };
-  delete env.VIRTUAL_ENV;
-  return env;
-}
+const djangoAdmin = join(repoRoot, '.venvs', 'bare52', 'bin', 'django-admin');
+const cacheRoot = toolCacheRoot;
+const testEnv = () => toolEnv();
 
 /** stderr for the progress line: collected, so a failure can show it. */
 function progressSink(): { write: (chunk: string) => boolean; text: () => string } {
@@ -59,12 +38,8 @@ let work: string;
 let template: string;
 const env = testEnv();
 
-// Asynchronous, so the four tests' setups overlap instead of blocking each other.
-const execFileAsync = promisify(execFile);
-
 async function run(argv: string[], cwd: string): Promise<void> {
-  const [program, ...args] = argv;
-  await execFileAsync(program ?? '', args, { cwd, env });
+  await runTool(argv, cwd, env);
 }
 
 /** A copy of the project startproject made once (`mysite` package plus manage.py) in `dir`. */
@@ -163,10 +138,7 @@ describe('installing with the real package managers', { concurrency: 4 }, () => 
         '[tool.poetry.dependencies]',
         'python = ">=3.10,<4"',
         '',
-        '[[tool.poetry.source]]',
-        'name = "pypi-simple"',
-        'url = "https://pypi.org/simple/"',
-        'priority = "primary"',
+        ...POETRY_SIMPLE_INDEX,
         '',
         '[build-system]',
         'requires = ["poetry-core"]',

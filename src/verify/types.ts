@@ -1,0 +1,45 @@
+/**
+ * The result types every check shares: the ones run in the project's Python after
+ * `init` applies, and the static ones `doctor` adds by reading files.
+ */
+
+export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';
+
+export const CHECK_STATUSES: readonly CheckStatus[] = ['pass', 'fail', 'warn', 'skip'];
+
+export interface CheckResult {
+  /** Stable, kebab-case identifier (`import-workos`, `api-key`, `login-redirect`, ...). */
+  id: string;
+  status: CheckStatus;
+  /** One or two plain sentences; never a secret. */
+  message: string;
+  /** Longer text worth showing under the message (Django's own check output, a Location header). */
+  detail?: string;
+  /** Absolute path of the file the problem is in, when there is one. */
+  file?: string;
+  line?: number;
+  /** What fixes it: the command to run, or the manual step. */
+  fix?: string;
+}
+
+/** The values to register in the WorkOS dashboard. */
+export interface DashboardValues {
+  redirectUri: string;
+  signInEndpoint: string;
+  logoutRedirect: string;
+}
+
+/** What one run of the project checks found. */
+export interface ProjectChecksReport {
+  /** The command that ran the checks, as the user would type it (`/p/.venv/bin/python`, `uv run python`). */
+  interpreter: string;
+  /** False when the project's Python could not be run or gave no report; `checks` then says why. */
+  ran: boolean;
+  /** sys.executable as the project's Python saw it. */
+  python: string | null;
+  pythonVersion: string | null;
+  django: string | null;
+  workos: string | null;
+  checks: CheckResult[];
+  dashboard: DashboardValues | null;
+}
