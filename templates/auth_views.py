@@ -28,6 +28,7 @@ from typing import Any
 
 import jwt
 from django.conf import settings
+from django.contrib.auth import decorators as auth_decorators
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
@@ -36,6 +37,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from workos import WorkOSClient
+
+# These views are how people sign in: they stay public under Django 5.1+'s
+# LoginRequiredMiddleware (older Django has no such decorator, nor the need).
+login_not_required = getattr(auth_decorators, "login_not_required", lambda view: view)
+
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +88,7 @@ def _sdk_error_classes() -> tuple[type[Exception], ...]:
 SDK_ERRORS = _sdk_error_classes()
 
 
+@login_not_required
 @never_cache
 @require_GET
 def login(request: HttpRequest) -> HttpResponse:
@@ -107,6 +114,7 @@ def login(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(authorization_url)
 
 
+@login_not_required
 @never_cache
 @require_GET  # WorkOS redirects with GET; a HEAD must not spend the state and code.
 def callback(request: HttpRequest) -> HttpResponse:
@@ -193,6 +201,7 @@ def callback(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_not_required
 @never_cache
 @require_POST
 def logout(request: HttpRequest) -> HttpResponse:
