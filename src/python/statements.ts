@@ -101,6 +101,8 @@ function insertAfter(source: string, node: Node, text: string): string {
  * between the sections before and after it. The caller checks it is not imported yet.
  */
 export function addImport(source: string, tree: Tree, add: ImportToAdd, firstParty: ReadonlySet<string> = new Set()): string {
+  const merged = mergeIntoFromImport(source, tree, add.statement);
+  if (merged !== null) return merged;
   const eol = detectEol(source);
   const { docstring, imports } = leadingImports(tree, firstParty);
   const key = add.module.toLowerCase();
@@ -130,6 +132,52 @@ export function addImport(source: string, tree: Tree, add: ImportToAdd, firstPar
   if (later) return insertBefore(source, later[0]!.node, `${add.statement}${eol}${eol}`);
   if (docstring) return insertAfterWithBlankLines(source, docstring, add.statement);
   return insertAtTop(source, add.statement);
+}
+
+/**
+ * `from M import n` when the module already has `from M import a, z`: add the name to
+ * that statement, in sorted place, as isort would (`from M import a, n, z`).
+ */
+function mergeIntoFromImport(source: string, tree: Tree, statement: string): string | null {
+  const parsed = /^from\s+(\S+)\s+import\s+(\w+(?:\s+as\s+\w+)?)$/.exec(statement);
+  if (!parsed) return null;
+  const [, module, name] = parsed;
+  const existing = tree.rootNode.namedChildren.find(
+    (n): n is Node =>
+      !!n &&
+      n.type === 'import_from_statement' &&
+      n.childForFieldName('module_name')?.text === module &&
+      !n.namedChildren.some((c) => c?.type === 'wildcard_import'),
+  );
+  if (!existing) return null;
+  const names = existing.childrenForFieldName('name');
+  const last = names[names.length - 1];
+  if (!last) return null;
+  const key = name!.toLowerCase();
+  const nameOf = (n: Node) => (n.childForFieldName('name')?.text ?? n.text).toLowerCase();
+  const after = names.find((n) => nameOf(n) > key);
+  const multiline = names.some((n) => n.startPosition.row !== existing.startPosition.row);
+  if (!multiline) {
+    return after
+      ? applyEdits(source, [{ start: after.startIndex, end: after.startIndex, text: `${name}, ` }])
+      : applyEdits(source, [{ start: last.endIndex, end: last.endIndex, text: `, ${name}` }]);
+  }
+  // One name per line inside parentheses: a line of its own, indented like the others.
+  const eol = detectEol(source);
+  const anchor = after ?? last;
+  const indent = /^[ \t]*/.exec(source.slice(lineStart(source, anchor.startIndex)))![0];
+  if (after) {
+    const at = lineStart(source, after.startIndex);
+    return applyEdits(source, [{ start: at, end: at, text: `${indent}${name},${eol}` }]);
+  }
+  const comma = source.slice(last.endIndex).match(/^\s*,/);
+  const at = lineEnd(source, last.endIndex);
+  return comma
+    ? applyEdits(source, [{ start: at, end: at, text: `${eol}${indent}${name},` }])
+    : applyEdits(source, [
+        { start: last.endIndex, end: last.endIndex, text: ',' },
+        { start: at, end: at, text: `${eol}${indent}${name}` },
+      ]);
 }
 
 /** Inserts `statement` at the top of the module: after a BOM, a shebang/encoding/licence comment block. */
