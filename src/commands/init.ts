@@ -68,7 +68,8 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
   let clientId = credentialOption(args, io, 'client-id', 'WORKOS_CLIENT_ID', 'client_');
   registerSecret(apiKey);
 
-  const model = await discover(args.dir, discoverOptions(args, io));
+  // The Django version is only shown here: no interpreter subprocess for it.
+  const model = await discover(args.dir, { ...discoverOptions(args, io), probeInterpreter: false });
   await loadPythonParser();
   const display = (file: string) => relative(model.repoRoot, file).split('\\').join('/') || '.';
 

@@ -2,6 +2,7 @@
  * `authkit-django inspect [DIR] [--json]`: what discovery finds, as a short summary for
  * people or one JSON object for programs. Reads only; writes nothing, ever.
  */
+import { isAbsolute } from 'node:path';
 import { discover } from '../discover/index.js';
 import type { ProjectModel } from '../discover/model.js';
 import { jsonReport, relativePath } from '../discover/report.js';
@@ -36,7 +37,11 @@ function stringOption(value: string | boolean | undefined): string | undefined {
 
 /** The human summary: one line per fact, then the problems with file:line. */
 export function summary(model: ProjectModel, paint: Palette): string {
-  const rel = (path: string): string => relativePath(model.dir, path);
+  // Relative to DIR like the JSON, except far-away paths (an active virtualenv elsewhere).
+  const rel = (path: string): string => {
+    const relative = relativePath(model.dir, path);
+    return relative.startsWith('../../') ? path : relative;
+  };
   const yes = (value: boolean): string => (value ? paint.green('yes') : paint.yellow('no'));
   const rows: [string, string][] = [];
   const django = model.django ? `Django ${model.django.version}, ${model.django.source}` : 'Django version unknown';
@@ -47,7 +52,7 @@ export function summary(model: ProjectModel, paint: Palette): string {
   rows.push([
     'Settings',
     model.settingsModule
-      ? `${model.settingsModule}  ${paint.dim(`(from ${model.settingsModuleSource})`)}`
+      ? `${model.settingsModule}  ${paint.dim(`(from ${sourceLabel(model.settingsModuleSource, rel)})`)}`
       : paint.yellow('not found'),
   ]);
   if (model.settingsFile) rows.push(['  edits go to', rel(model.settingsFile)]);
@@ -97,6 +102,11 @@ export function summary(model: ProjectModel, paint: Palette): string {
     }
   }
   return lines.join('\n');
+}
+
+function sourceLabel(source: string | null, rel: (path: string) => string): string {
+  if (source === 'search') return 'a search: nothing names it';
+  return source && isAbsolute(source) ? rel(source) : String(source);
 }
 
 function pythonSource(source: ProjectModel['python']['source']): string {

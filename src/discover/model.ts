@@ -36,8 +36,11 @@ export interface PythonInfo {
 }
 
 export interface DjangoInfo {
+  /** `5.2.19` when installed or locked; the requirement as written (`>=4.2,<5`) when only pinned loosely. */
   version: string;
   source: 'installed' | 'pinned';
+  /** The dependency file the pin came from (source `pinned` only). */
+  file?: string;
 }
 
 export interface ExistingAuth {
@@ -53,6 +56,9 @@ export interface TemplatesInfo {
   appDirs: boolean | null;
   /** Source text of each DIRS entry, as written. */
   dirs: string[];
+  /** Where TEMPLATES is assigned (null when the settings do not define it). */
+  file: string | null;
+  line: number | null;
 }
 
 export interface EnvFileInfo {
@@ -62,6 +68,15 @@ export interface EnvFileInfo {
   /** Which keys it defines (values are never kept in the model). */
   hasApiKey: boolean;
   hasClientId: boolean;
+  /** The key starts with `sk_` / the client id with `client_` (false when absent). */
+  apiKeyPrefixOk: boolean;
+  clientIdPrefixOk: boolean;
+}
+
+/** Where a setting gets the value discovery reports: its defining assignment. */
+export interface SettingPlace {
+  file: string;
+  line: number;
 }
 
 export interface ProjectModel {
@@ -76,12 +91,21 @@ export interface ProjectModel {
   /** Other manage.py files found, not chosen. */
   candidates: string[];
   settingsModule: string | null;
-  /** Where the settings module name came from (`manage.py`, `.env`, `pyproject.toml`, `--settings`, ...). */
+  /** Where the settings module name came from: `--settings`, `search` (nothing named it), or the file that names it (manage.py, .env, pyproject.toml, pytest.ini, setup.cfg, wsgi.py...). */
   settingsModuleSource: string | null;
-  /** The file that defines INSTALLED_APPS: the one to edit. */
+  /**
+   * The file to edit: the one whose `INSTALLED_APPS = ...` gives it its value (the last such
+   * assignment in run order; later extensions, like `+=` in dev.py, leave it on the base).
+   */
   settingsFile: string | null;
   /** Every settings file in the chain, the loaded module first. */
   settingsFiles: string[];
+  /**
+   * Where INSTALLED_APPS, MIDDLEWARE, ROOT_URLCONF, TEMPLATES, AUTH_USER_MODEL and
+   * AUTHENTICATION_BACKENDS get their value (the assignment, as for settingsFile); a name
+   * is absent when the settings do not define it.
+   */
+  settingPlaces: Record<string, SettingPlace>;
   rootUrlconf: string | null;
   urlsFile: string | null;
   /** The project package: the folder holding the settings (or the urls module). */
@@ -104,6 +128,12 @@ export interface DiscoverOptions {
   project?: string;
   /** `--settings MODULE`. */
   settings?: string;
-  /** Environment to read VIRTUAL_ENV from (defaults to process.env). */
+  /** Environment to read VIRTUAL_ENV and PATH from, and to run the version probe with (defaults to process.env). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Ask the interpreter for Django's version when no virtualenv says it (one subprocess,
+   * which a pyenv shim makes slow). Default true; commands that do not need the version
+   * turn it off and get the pinned version, if any.
+   */
+  probeInterpreter?: boolean;
 }

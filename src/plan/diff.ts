@@ -14,6 +14,20 @@ function splitLines(text: string): string[] {
 
 /** The shortest edit script turning `a` into `b`, as a list of same/add/del lines. */
 export function diffLines(a: string[], b: string[]): Op[] {
+  // Our edits touch a few lines of a file: match the common head and tail directly and
+  // leave only the middle to Myers' search (which costs O((n+m)·d) in time and memory).
+  let head = 0;
+  while (head < a.length && head < b.length && a[head] === b[head]) head++;
+  let tail = 0;
+  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  const same = (line: string): Op => ({ kind: 'same', line });
+  const middle = myers(a.slice(head, a.length - tail), b.slice(head, b.length - tail));
+  return [...a.slice(0, head).map(same), ...middle, ...a.slice(a.length - tail).map(same)];
+}
+
+function myers(a: string[], b: string[]): Op[] {
+  if (a.length === 0) return b.map((line) => ({ kind: 'add', line }));
+  if (b.length === 0) return a.map((line) => ({ kind: 'del', line }));
   const n = a.length;
   const m = b.length;
   const max = n + m;

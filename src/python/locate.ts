@@ -52,9 +52,14 @@ export function findAssignments(tree: Tree, name: string): Assignment[] {
   return allAssignments(tree).filter((a) => a.name === name);
 }
 
-/** Every module-level assignment, in file order. */
+const assignmentsByTree = new WeakMap<Tree, Assignment[]>();
+
+/** Every module-level assignment, in file order (computed once per tree: several stages ask). */
 export function allAssignments(tree: Tree): Assignment[] {
+  const known = assignmentsByTree.get(tree);
+  if (known) return known;
   const found: Assignment[] = [];
+  assignmentsByTree.set(tree, found);
   for (const { node, conditional } of moduleLevelStatements(tree)) {
     if (node.type !== 'expression_statement') continue;
     const expr = node.namedChildren[0];
@@ -202,9 +207,14 @@ export interface ImportInfo {
   conditional: boolean;
 }
 
+const importsByTree = new WeakMap<Tree, ImportInfo[]>();
+
 /** Module-level imports, including those inside try/if blocks (flagged conditional). */
 export function findImports(tree: Tree): ImportInfo[] {
+  const known = importsByTree.get(tree);
+  if (known) return known;
   const out: ImportInfo[] = [];
+  importsByTree.set(tree, out);
   for (const { node, conditional } of moduleLevelStatements(tree)) {
     if (node.type === 'import_statement') {
       out.push({ node, from: null, names: importedNames(node), star: false, conditional });

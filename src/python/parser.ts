@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { Language, Parser, type Node, type Tree } from 'web-tree-sitter';
 import { packagePath } from '../util/package-root.js';
 
@@ -10,6 +11,9 @@ let parser: Parser | undefined;
 /** Loads web-tree-sitter and the Python grammar once per process. */
 export function loadPythonParser(): Promise<Parser> {
   ready ??= (async () => {
+    // A short-lived command never earns back V8's optimizing compile of the grammar's
+    // wasm: the baseline compiler alone starts tens of milliseconds sooner.
+    setFlagsFromString('--liftoff-only');
     await Parser.init();
     const wasm = readFileSync(packagePath('grammar', 'tree-sitter-python.wasm'));
     const language = await Language.load(wasm);
@@ -27,10 +31,22 @@ export function loadPythonParser(): Promise<Parser> {
  */
 export function parsePython(source: string): Tree {
   if (!parser) throw new Error('parsePython called before loadPythonParser()');
+  // Several stages read the same text (each planned edit re-reads the settings file):
+  // trees are never edited in place, so one parse per distinct text is enough.
+  const cached = recentTrees.get(source);
+  if (cached) return cached;
   const tree = parser.parse(source);
   if (!tree) throw new Error('tree-sitter returned no tree');
+  recentTrees.set(source, tree);
+  if (recentTrees.size > RECENT_TREES) {
+    // Dropped, not deleted: a caller may still hold it, and a CLI run is short.
+    recentTrees.delete(recentTrees.keys().next().value as string);
+  }
   return tree;
 }
+
+const RECENT_TREES = 64;
+const recentTrees = new Map<string, Tree>();
 
 /** 1-based line of a node, as people and editors count them. */
 export function lineOf(node: Node): number {

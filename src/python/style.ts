@@ -19,8 +19,15 @@ export function detectEol(text: string): Eol {
 
 export type Quote = "'" | '"';
 
+const quoteByTree = new WeakMap<Tree, Quote | null>();
+
 /** The quote most plain (non-docstring) string literals in the tree use; ties go to the first one seen. */
 export function preferredQuote(tree: Tree, fallback: Quote = "'"): Quote {
+  if (!quoteByTree.has(tree)) quoteByTree.set(tree, countQuotes(tree));
+  return quoteByTree.get(tree) ?? fallback;
+}
+
+function countQuotes(tree: Tree): Quote | null {
   let single = 0;
   let double = 0;
   let first: Quote | null = null;
@@ -35,7 +42,7 @@ export function preferredQuote(tree: Tree, fallback: Quote = "'"): Quote {
       first ??= "'";
     }
   }
-  if (single === double) return first ?? fallback;
+  if (single === double) return first;
   return single > double ? "'" : '"';
 }
 

@@ -1,0 +1,128 @@
+/**
+ * Which settings module Django loads by default: `--settings`, else manage.py's
+ * `os.environ.setdefault("DJANGO_SETTINGS_MODULE", ...)`, else the other places
+ * projects name it (.env, pytest configuration, wsgi.py / asgi.py).
+ */
+import { join } from 'node:path';
+import { lineOf, type Node, type Tree } from '../python/parser.js';
+import { findCalls, positionalArguments, stringLiteralValue } from '../python/locate.js';
+import { findSection, keyValue } from './config-text.js';
+import { isSkippedFolder } from './find-manage-py.js';
+import { foldersUp } from './paths.js';
+import { short } from './snippet.js';
+import type { SourceCache } from './source-cache.js';
+
+export interface SettingsModuleChoice {
+  module: string | null;
+  /** `--settings`, or the file that names it (absolute: manage.py, .env, pyproject.toml, pytest.ini, wsgi.py...). */
+  source: string | null;
+}
+
+export interface SettingsModuleInputs {
+  managePy: string;
+  projectRoot: string;
+  repoRoot: string;
+  override?: string | undefined;
+  envFile: { file: string; module: string | null };
+}
+
+export function findSettingsModule(cache: SourceCache, inputs: SettingsModuleInputs): SettingsModuleChoice {
+  if (inputs.override) return { module: inputs.override, source: '--settings' };
+  const fromManage = settingsModuleInPython(cache, inputs.managePy);
+  if (fromManage) return { module: fromManage, source: inputs.managePy };
+  if (inputs.envFile.module) return { module: inputs.envFile.module, source: inputs.envFile.file };
+  for (const dir of foldersUp(inputs.projectRoot, inputs.repoRoot)) {
+    const fromConfig = settingsModuleInConfig(cache, dir);
+    if (fromConfig) return { module: fromConfig.module, source: fromConfig.file };
+  }
+  for (const file of wsgiAndAsgiFiles(cache, inputs.projectRoot)) {
+    const module = settingsModuleInPython(cache, file);
+    if (module) return { module, source: file };
+  }
+  return { module: null, source: null };
+}
+
+/**
+ * The literal given to `os.environ.setdefault("DJANGO_SETTINGS_MODULE", ...)` (or
+ * assigned to `os.environ["DJANGO_SETTINGS_MODULE"]`). A computed value becomes a
+ * problem with its line; when several literals are set (per environment), the first
+ * is Django's default and the others are reported.
+ */
+export function settingsModuleInPython(cache: SourceCache, file: string): string | null {
+  const tree = cache.tree(file);
+  if (!tree) return null;
+  const found: { value: string | null; node: Node }[] = [];
+  for (const call of findCalls(tree, (callee) => /(^|\.)environ\.setdefault$/.test(callee))) {
+    const [key, value] = positionalArguments(call);
+    if (stringLiteralValue(key) !== 'DJANGO_SETTINGS_MODULE') continue;
+    found.push({ value: stringLiteralValue(value), node: call });
+  }
+  for (const assignment of environAssignments(tree)) found.push(assignment);
+  found.sort((a, b) => a.node.startIndex - b.node.startIndex);
+  const literal = found.find((f) => f.value !== null);
+  for (const f of found) {
+    if (f.value === null) {
+      cache.report({
+        code: 'settings-module-computed',
+        message: `DJANGO_SETTINGS_MODULE is computed here (${short(f.node.text)}); authkit-django cannot tell its value without running it`,
+        file,
+        line: lineOf(f.node),
+      });
+    } else if (literal && f !== literal && f.value !== literal.value) {
+      cache.report({
+        code: 'settings-module-alternatives',
+        message: `DJANGO_SETTINGS_MODULE may also be "${f.value}" here; using "${literal.value}", the first one (choose with --settings)`,
+        file,
+        line: lineOf(f.node),
+      });
+    }
+  }
+  return literal?.value ?? null;
+}
+
+function environAssignments(tree: Tree): { value: string | null; node: Node }[] {
+  const out: { value: string | null; node: Node }[] = [];
+  for (const assignment of tree.rootNode.descendantsOfType('assignment')) {
+    const left = assignment?.childForFieldName('left');
+    if (left?.type !== 'subscript') continue;
+    if (!/(^|\.)environ$/.test(left.childForFieldName('value')?.text ?? '')) continue;
+    if (stringLiteralValue(left.childForFieldName('subscript')) !== 'DJANGO_SETTINGS_MODULE') continue;
+    out.push({ value: stringLiteralValue(assignment!.childForFieldName('right')), node: assignment! });
+  }
+  return out;
+}
+
+/** pytest-django's setting in pyproject.toml, pytest.ini, setup.cfg or tox.ini of one folder. */
+function settingsModuleInConfig(cache: SourceCache, dir: string): { module: string; file: string } | null {
+  const places: [string, string][] = [
+    ['pyproject.toml', 'tool.pytest.ini_options'],
+    ['pytest.ini', 'pytest'],
+    ['setup.cfg', 'tool:pytest'],
+    ['tox.ini', 'pytest'],
+  ];
+  for (const [name, sectionName] of places) {
+    const file = join(dir, name);
+    if (!cache.isFile(file)) continue;
+    const text = cache.text(file);
+    if (text === null) continue;
+    const section = findSection(text, sectionName);
+    const value = section ? keyValue(section.body, 'DJANGO_SETTINGS_MODULE') : null;
+    if (value) return { module: value, file };
+  }
+  return null;
+}
+
+/** wsgi.py and asgi.py in the project root and the packages directly below it. */
+function wsgiAndAsgiFiles(cache: SourceCache, projectRoot: string): string[] {
+  const dirs = [projectRoot];
+  for (const entry of cache.list(projectRoot)) {
+    if (entry.isDirectory() && !isSkippedFolder(entry.name)) dirs.push(join(projectRoot, entry.name));
+  }
+  const out: string[] = [];
+  for (const dir of dirs.sort()) {
+    for (const name of ['wsgi.py', 'asgi.py']) {
+      if (cache.isFile(join(dir, name))) out.push(join(dir, name));
+    }
+  }
+  return out;
+}

@@ -1,0 +1,91 @@
+/**
+ * Where the settings module's name comes from when manage.py does not set it: .env,
+ * pytest-django configuration (pyproject.toml, pytest.ini, setup.cfg), wsgi.py. Each
+ * case is the minimal fixture with manage.py's setdefault removed.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { discover } from '../../src/discover/index.js';
+import { copyFixture } from '../helpers/django.js';
+
+/** The minimal project, its settings moved to mini/conf.py, manage.py naming nothing. */
+function project(files: Record<string, string>, git = false): string {
+  const dir = copyFixture('minimal', { git });
+  const manage = join(dir, 'manage.py');
+  writeFileSync(manage, readFileSync(manage, 'utf8').replace(/^.*DJANGO_SETTINGS_MODULE.*\n/m, ''));
+  writeFileSync(join(dir, 'mini', 'conf.py'), readFileSync(join(dir, 'mini', 'settings.py')));
+  writeFileSync(join(dir, 'mini', 'settings.py'), '# not the settings: they moved to conf.py\n');
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
+}
+
+async function found(dir: string) {
+  const model = await discover(dir, { env: { PATH: '' } });
+  return { module: model.settingsModule, source: model.settingsModuleSource, file: model.settingsFile, problems: model.problems };
+}
+
+describe('settings module source', () => {
+  it('pyproject.toml [tool.pytest.ini_options]', async () => {
+    const dir = project({ 'pyproject.toml': '[tool.pytest.ini_options]\nDJANGO_SETTINGS_MODULE = "mini.conf"\n' });
+    const got = await found(dir);
+    assert.deepEqual([got.module, got.source, got.file], ['mini.conf', join(dir, 'pyproject.toml'), join(dir, 'mini', 'conf.py')]);
+  });
+
+  it('pytest.ini [pytest]', async () => {
+    const dir = project({ 'pytest.ini': '[pytest]\nDJANGO_SETTINGS_MODULE = mini.conf\n' });
+    assert.deepEqual((await found(dir)).source, join(dir, 'pytest.ini'));
+  });
+
+  it('setup.cfg [tool:pytest]', async () => {
+    const dir = project({ 'setup.cfg': '[metadata]\nname = x\n\n[tool:pytest]\nDJANGO_SETTINGS_MODULE=mini.conf\n' });
+    const got = await found(dir);
+    assert.deepEqual([got.module, got.source], ['mini.conf', join(dir, 'setup.cfg')]);
+  });
+
+  it('wsgi.py of the project package', async () => {
+    const dir = project({
+      'mini/wsgi.py': 'import os\nfrom django.core.wsgi import get_wsgi_application\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mini.conf")\napplication = get_wsgi_application()\n',
+    });
+    const got = await found(dir);
+    assert.deepEqual([got.module, got.source], ['mini.conf', join(dir, 'mini', 'wsgi.py')]);
+  });
+
+  it('os.environ["DJANGO_SETTINGS_MODULE"] = ... in manage.py', async () => {
+    const dir = project({});
+    const manage = join(dir, 'manage.py');
+    writeFileSync(manage, `import os\nos.environ["DJANGO_SETTINGS_MODULE"] = "mini.conf"\n${readFileSync(manage, 'utf8')}`);
+    const got = await found(dir);
+    assert.deepEqual([got.module, got.source], ['mini.conf', join(dir, 'manage.py')]);
+  });
+
+  it('several literals in manage.py: the first, and a problem naming the other', async () => {
+    const dir = project({});
+    writeFileSync(
+      join(dir, 'manage.py'),
+      'import os\nif os.environ.get("CI"):\n    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mini.conf")\nelse:\n    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mini.other")\n',
+    );
+    const got = await found(dir);
+    assert.equal(got.module, 'mini.conf');
+    assert.deepEqual(
+      got.problems.map((p) => [p.code, p.line]),
+      [['settings-module-alternatives', 5]],
+    );
+  });
+
+  it('.env at the repository root above manage.py', async () => {
+    const root = copyFixture('src-layout', { git: true });
+    const manage = join(root, 'src', 'manage.py');
+    writeFileSync(manage, readFileSync(manage, 'utf8').replace(/^.*DJANGO_SETTINGS_MODULE.*\n/m, ''));
+    writeFileSync(join(root, '.env'), 'DJANGO_SETTINGS_MODULE=webapp.settings\n');
+    const model = await discover(root, { env: { PATH: '' } });
+    assert.equal(model.settingsModule, 'webapp.settings');
+    assert.equal(model.settingsModuleSource, join(root, '.env'));
+    assert.equal(model.env.file, join(root, '.env'));
+    assert.equal(model.env.exists, true);
+  });
+});
