@@ -42,7 +42,7 @@ function templateDir(ctx: PlanContext): TemplateDir | StepOutcome {
     id: 'home.template-dirs',
     status: 'manual',
     ...(file ? { file } : {}),
-    ...(line ? { line } : {}),
+    ...(line ? { line: ctx.workspace.lineOnDisk(file!, line) } : {}),
     summary: 'make templates/home.html findable',
     reason,
     snippet: "TEMPLATES[0]['DIRS'] += [BASE_DIR / 'templates']",
@@ -72,7 +72,7 @@ function templateDir(ctx: PlanContext): TemplateDir | StepOutcome {
   ensureImports(ctx, file, entry);
   return {
     dir: join(ctx.model.projectRoot, 'templates'),
-    outcome: { id: 'home.template-dirs', status: 'change', file, line: lineOf(dirs.node), summary: `add ${entry} to TEMPLATES DIRS in ${ctx.display(file)}` },
+    outcome: { id: 'home.template-dirs', status: 'change', file, line: ctx.workspace.lineOnDisk(file, lineOf(dirs.node)), summary: `add ${entry} to TEMPLATES DIRS in ${ctx.display(file)}` },
   };
 }
 

@@ -94,7 +94,7 @@ function addToList(
       id,
       status: 'manual',
       file,
-      ...(target ? { line: lineOf(target.dynamic) } : {}),
+      ...(target ? { line: ctx.workspace.lineOnDisk(file, lineOf(target.dynamic)) } : {}),
       summary: `add '${value}' to ${name}`,
       reason: target
         ? `${name} in ${shown} is built in a way the tool cannot edit safely`
@@ -104,7 +104,7 @@ function addToList(
   }
   const at = position(target.seq.elements.map((e) => stringLiteralValue(e)));
   edit(ctx, file, (source) => insertIntoSequence(source, target.seq, pythonString(value, quoteOf(target.seq, tree)), at));
-  return { id, status: 'change', file, line: lineOf(target.statement), summary: `add '${value}' to ${name} in ${shown}` };
+  return { id, status: 'change', file, line: ctx.workspace.lineOnDisk(file, lineOf(target.statement)), summary: `add '${value}' to ${name} in ${shown}` };
 }
 
 function planLoadDotenv(ctx: PlanContext, file: string, outcomes: StepOutcome[]): void {

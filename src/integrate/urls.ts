@@ -103,7 +103,7 @@ export function planUrls(ctx: PlanContext, facts: UrlFacts, addHome: boolean, vi
         id: 'urls.routes',
         status: 'manual',
         file,
-        ...(info.statement ? { line: lineOf(info.statement) } : {}),
+        ...(info.statement ? { line: ctx.workspace.lineOnDisk(file, lineOf(info.statement)) } : {}),
         summary: 'add the WorkOS routes to urlpatterns',
         reason: info.statement
           ? 'urlpatterns is not a list literal the tool can edit safely (for example, i18n_patterns(...) alone)'
@@ -132,7 +132,7 @@ export function planUrls(ctx: PlanContext, facts: UrlFacts, addHome: boolean, vi
       id: 'urls.routes',
       status: 'change',
       file,
-      line: lineOf(info.statement!),
+      line: ctx.workspace.lineOnDisk(file, lineOf(info.statement!)),
       summary: `route ${wanted.map((r) => `/${r.route}`).join(', ')} in ${ctx.display(file)}`,
       ...(facts.prefixReason ? { note: `using auth/workos/ because ${facts.prefixReason}` } : {}),
     },

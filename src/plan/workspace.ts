@@ -1,3 +1,4 @@
+import { diffLines } from './diff.js';
 import type { FileChange } from './types.js';
 import { readUtf8IfExists } from '../util/files.js';
 
@@ -27,6 +28,25 @@ export class Workspace {
     this.originalOf(file);
     this.planned.set(file, content);
     if (mode !== undefined) this.modes.set(file, mode);
+  }
+
+  /**
+   * The line on disk that holds what is at `line` (1-based) of the planned text: a
+   * manual step names the line the user sees in the file now, not one shifted by the
+   * edits planned above it. Lines the plan adds map to the line they follow.
+   */
+  lineOnDisk(file: string, line: number): number {
+    const planned = this.read(file);
+    const original = this.originalOf(file);
+    if (planned === null || original === null || planned === original) return line;
+    let before = 0;
+    let after = 0;
+    for (const op of diffLines(original.split('\n'), planned.split('\n'))) {
+      if (op.kind !== 'del') after++;
+      if (op.kind !== 'add') before++;
+      if (after === line) return Math.max(1, before);
+    }
+    return line;
   }
 
   /** Every file whose planned content differs from the disk, in the order first written. */
