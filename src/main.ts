@@ -104,10 +104,11 @@ const COMMANDS: Record<string, CommandDef> = {
   },
   dev: {
     summary: "run the project against a local WorkOS emulator: log in without a WorkOS account",
-    usage: 'authkit-django dev [DIR] [--port N]',
-    options: { ...projectOptions, port: { type: 'string' }, 'emulator-port': { type: 'string' } },
+    usage: 'authkit-django dev [DIR] [--port N] [--migrate]',
+    options: { ...projectOptions, port: { type: 'string' }, 'emulator-port': { type: 'string' }, migrate: { type: 'boolean' } },
     optionHelp: [
       ['--port N', 'port for Django runserver (default 8000, or the next free one)'],
+      ['--migrate', 'run python manage.py migrate first when the sessions table is missing'],
       ['--emulator-port N', 'port for the WorkOS emulator (default: any free port)'],
       ...projectHelp,
     ],

@@ -1,8 +1,153 @@
+/**
+ * `authkit-django dev [DIR]`: the project's runserver against WorkOS's emulator, so a
+ * person can log in and out locally with no WorkOS account. The emulator's URL and
+ * credentials go into runserver's environment only; the project's .env is not changed.
+ * Runs until Ctrl+C (or until runserver stops), then stops both.
+ */
+import { discover } from '../discover/index.js';
+import { stopAll, watchSignals } from '../flow/cleanup.js';
+import { loadEmulator } from '../flow/emulator-loader.js';
+import { startEmulator, type RunningEmulator } from '../flow/emulator.js';
+import { runManageCommand } from '../flow/manage-command.js';
+import { choosePort, parsePort } from '../flow/ports.js';
+import { registerProjectSecrets } from '../flow/project-secrets.js';
+import { RunserverError, runserverEnv, startRunserver, type RunningServer } from '../flow/runserver.js';
+import { flowBlocker } from '../flow/verify-flow.js';
 import type { CommandArgs } from '../main.js';
-import { UserError } from '../util/errors.js';
-import type { Io } from '../util/output.js';
+import { EXIT, UsageError, UserError } from '../util/errors.js';
+import { palette, writeLine, type Io } from '../util/output.js';
+import { redactSecrets, secretsFromEnv } from '../verify/redact.js';
+import { renderProjectChecks, renderSummary } from '../verify/render.js';
+import { runProjectChecks } from '../verify/run-project-checks.js';
+import { discoverOptions, stringOption } from './options.js';
 
-// Placeholder until the command lands; see the open issues.
-export async function runDev(_args: CommandArgs, _io: Io): Promise<number> {
-  throw new UserError('dev is not built yet');
+const DEFAULT_PORT = 8000;
+
+function portOption(args: CommandArgs, flag: 'port' | 'emulator-port'): number | undefined {
+  const value = stringOption(args.values[flag]);
+  if (value === undefined) return undefined;
+  const port = parsePort(value);
+  if (port === null) throw new UsageError(`--${flag} must be a port number from 1 to 65535; got "${value}"`);
+  return port;
+}
+
+export async function runDev(args: CommandArgs, io: Io): Promise<number> {
+  const p = palette(io.color);
+  const say = (text = '') => writeLine(io.stdout, text);
+  const tell = (text = '') => writeLine(io.stderr, text);
+  const preferredPort = portOption(args, 'port') ?? DEFAULT_PORT;
+  const emulatorPort = portOption(args, 'emulator-port');
+  const migrate = args.values.migrate === true;
+
+  const model = await discover(args.dir, discoverOptions(args, io));
+  registerProjectSecrets(model, io.env);
+  const loaded = await loadEmulator({ projectRoot: model.projectRoot, env: io.env });
+
+  // Ctrl+C from here on stops whatever has started, then ends with 0: it is how dev ends.
+  const signals = watchSignals();
+  const interrupted = signals.received.then((signal) => ({ kind: 'signal' as const, signal }));
+  const pending: Promise<unknown>[] = [];
+  const stopEverything = async (): Promise<void> => {
+    await stopAll();
+    // A stage Ctrl+C interrupted may still be finishing; whatever it started goes too.
+    await Promise.allSettled(pending);
+    await stopAll();
+    signals.dispose();
+  };
+  /** Runs one start-up stage, unless Ctrl+C comes first. */
+  const unlessInterrupted = async <T>(work: Promise<T>): Promise<T | null> => {
+    pending.push(work);
+    const outcome = await Promise.race([work.then((value) => ({ kind: 'done' as const, value })), interrupted]);
+    return outcome.kind === 'done' ? outcome.value : null;
+  };
+
+  let emulator: RunningEmulator | null = null;
+  let server: RunningServer | null = null;
+  try {
+    const notes: string[] = [];
+    const emulatorChoice = emulatorPort === undefined ? null : await choosePort(emulatorPort);
+    if (emulatorChoice && emulatorChoice.busy.length > 0) notes.push(`emulator port ${emulatorPort} is in use; using ${emulatorChoice.port}`);
+    emulator = await unlessInterrupted(startEmulator(loaded, { port: emulatorChoice?.port ?? 0 }));
+    if (!emulator) return EXIT.ok;
+    registerProjectSecrets(model, {}, [emulator.apiKey]);
+    const workos = { baseUrl: emulator.url, apiKey: emulator.apiKey, clientId: emulator.clientId };
+    const env = runserverEnv(io.env, workos, model.settingsModule);
+    const clean = (text: string) => redactSecrets(text, [...secretsFromEnv(io.env), emulator!.apiKey]);
+
+    // The same checks as init and verify, with the emulator's settings: a broken import
+    // or an unmigrated database is explained here instead of as a 500 in the browser.
+    const checks = await unlessInterrupted(runProjectChecks(model, { env, siteUrl: `http://localhost:${preferredPort}` }));
+    if (!checks) return EXIT.ok;
+    const blocker = flowBlocker(checks);
+    const checksFailed = checks.checks.some((c) => c.status === 'fail');
+    const tableMissing = checks.checks.some((c) => c.id === 'sessions-table' && c.status === 'warn');
+    if (blocker && !(tableMissing && migrate && !checksFailed)) {
+      for (const line of renderProjectChecks(checks, { palette: p, relativeTo: model.dir })) tell(line);
+      tell('');
+      if (tableMissing && !checksFailed) {
+        tell(`${p.red('Not started:')} the database has no sessions table yet, so signing in cannot be stored.`);
+        tell(`Run ${p.cyan('python manage.py migrate')} in ${model.projectRoot} (or start dev with ${p.cyan('--migrate')}), then run authkit-django dev again.`);
+      } else {
+        tell(`${p.red('Not started:')} ${blocker}.${checksFailed ? ' Fix what the checks report, then run authkit-django dev again.' : ''}`);
+      }
+      return EXIT.error;
+    }
+    tell(p.dim(`Checks (${checks.interpreter}): ${renderSummary(checks.checks, p)}`));
+
+    if (tableMissing && migrate) {
+      tell(p.dim('Running python manage.py migrate ...'));
+      const run = await unlessInterrupted(runManageCommand(model, ['migrate', '--noinput'], env, (text) => io.stderr.write(clean(text))));
+      if (!run) return EXIT.ok;
+      if (run.exit.code !== 0) {
+        tell(`${p.red('Not started:')} python manage.py migrate failed (${run.exit.spawnError ? run.exit.spawnError.message : `exit code ${run.exit.code}`}).`);
+        return EXIT.error;
+      }
+    }
+
+    const chosen = await choosePort(preferredPort);
+    if (chosen.busy.length > 0) notes.push(`port ${preferredPort} is in use; using ${chosen.port}`);
+    try {
+      server = await unlessInterrupted(
+        startRunserver(model, {
+          port: chosen.port,
+          otherPorts: 20,
+          env: io.env,
+          workos,
+          onOutput: (text) => io.stderr.write(text),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof UserError) {
+        tell(`authkit-django: ${error.message}`);
+        const detail = error instanceof RunserverError ? error.detail : undefined;
+        if (detail) tell(detail.split('\n').map((line) => `  ${line}`).join('\n'));
+        if (error.hint) tell(error.hint);
+        return EXIT.error;
+      }
+      throw error;
+    }
+    if (!server) return EXIT.ok;
+    notes.push(...server.notes);
+
+    say('');
+    say(`${p.bold('authkit-django dev')}: ${model.managePy} against WorkOS's emulator`);
+    say(`  WorkOS emulator  ${emulator.url}  ${p.dim(`(workos ${emulator.version}; signs in ${emulator.user.email}, no password)`)}`);
+    say(`  Django           ${p.cyan(`${server.url}/`)}  ${p.bold('<- open this and click "Log in"')}`);
+    for (const note of notes) say(`  ${p.yellow('!')} ${note}`);
+    say(p.dim("  WORKOS_* come from the emulator for this run only; the project's .env is not changed."));
+    say(p.dim('Press Ctrl+C to stop both.'));
+    say('');
+
+    const ended = await Promise.race([server.exited.then((exit) => ({ kind: 'exit' as const, exit })), interrupted]);
+    if (ended.kind === 'signal') {
+      tell('');
+      tell(p.dim('Stopping manage.py runserver and the emulator ...'));
+      return EXIT.ok;
+    }
+    const how = ended.exit.signal ? `signal ${ended.exit.signal}` : `exit code ${ended.exit.code}`;
+    tell(`${p.red('manage.py runserver stopped')} (${how}); stopping the emulator.`);
+    return EXIT.error;
+  } finally {
+    await stopEverything();
+  }
 }

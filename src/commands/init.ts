@@ -5,6 +5,7 @@
  */
 import { relative } from 'node:path';
 import { discover } from '../discover/index.js';
+import { flowAfterInit } from '../flow/after-init.js';
 import type { ProjectModel } from '../discover/model.js';
 import { CREDENTIALS, parseDotenv } from '../integrate/dotenv-file.js';
 import type { IntegrationOptions } from '../integrate/context.js';
@@ -144,6 +145,7 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
     applied: false,
     install: { status: 'skipped', reason: 'not run' },
     verify: { status: 'skipped', reason: 'not run' },
+    flow: { status: 'skipped', reason: 'not run' },
     exitCode: EXIT.ok,
   };
   const finish = (code: number): number => {
@@ -157,6 +159,7 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
     say(p.dim('--dry-run: nothing was written, nothing was run.'));
     report.install = { status: 'skipped', reason: '--dry-run' };
     report.verify = { status: 'skipped', reason: '--dry-run' };
+    report.flow = { status: 'skipped', reason: '--dry-run' };
     return finish(EXIT.ok);
   }
 
@@ -236,7 +239,26 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
   }
   const verifyFailed = checks?.checks.some((c) => c.status === 'fail' && !isCredentialCheck(c.id, manualRequired.length > 0)) ?? false;
 
-  if (installFailed || verifyFailed) return finish(EXIT.verifyFailed);
+  // The login flow against WorkOS's emulator: after passing checks, when the emulator can
+  // be found (when it cannot, the output says how to get it and init does not fail).
+  let flowFailed = false;
+  if (checks) {
+    const flow = await flowAfterInit(model, checks, {
+      env: io.env,
+      palette: p,
+      onInterrupt: () => writeLine(io.stderr, 'Interrupted: stopping runserver and the emulator.'),
+    });
+    report.flow = { status: flow.status, reason: flow.reason, ...(flow.flow ? { report: flow.flow } : {}) };
+    if (flow.lines.length > 0) {
+      say('');
+      for (const line of flow.lines) say(line);
+    }
+    flowFailed = flow.status === 'failed';
+  } else {
+    report.flow = { status: 'skipped', reason: report.verify.reason ?? 'the checks did not run' };
+  }
+
+  if (installFailed || verifyFailed || flowFailed) return finish(EXIT.verifyFailed);
   if (manualRequired.length > 0) {
     say('');
     say(p.yellow(`${manualRequired.length} step${manualRequired.length === 1 ? '' : 's'} need${manualRequired.length === 1 ? 's' : ''} you: see "To do by hand" above.`));
@@ -343,5 +365,6 @@ interface InitReport {
   applied: boolean;
   install: Record<string, unknown>;
   verify: Record<string, unknown>;
+  flow: Record<string, unknown>;
   exitCode: number;
 }

@@ -88,6 +88,7 @@ export async function discover(dir: string, options: DiscoverOptions = {}): Prom
     settingsModuleSource: settings.source,
     settingsFile: settings.settingsFile,
     settingsFiles: chain?.files ?? [],
+    settingsIncludedBy: Object.fromEntries(chain?.includedBy ?? []),
     settingPlaces: settingPlaces(chain),
     rootUrlconf: urlconf.rootUrlconf,
     urlsFile: urlconf.urlsFile,

@@ -101,6 +101,11 @@ export interface ProjectModel {
   /** Every settings file in the chain, the loaded module first. */
   settingsFiles: string[];
   /**
+   * Settings files run by django-split-settings' include(): the file whose `__file__`
+   * they see (the including module's), for path expressions written into them.
+   */
+  settingsIncludedBy: Record<string, string>;
+  /**
    * Where INSTALLED_APPS, MIDDLEWARE, ROOT_URLCONF, TEMPLATES, AUTH_USER_MODEL and
    * AUTHENTICATION_BACKENDS get their value (the assignment, as for settingsFile); a name
    * is absent when the settings do not define it.

@@ -36,6 +36,11 @@ export interface SettingsChain {
   definitions: Map<string, Place[]>;
   /** Where each name was extended (`X += ...`, `X.append(...)`, `X = X + ...`), in run order. */
   extensions: Map<string, Place[]>;
+  /**
+   * Files run by django-split-settings' include(), mapped to the module whose namespace
+   * they run in: their `__file__` is that module's file, not their own.
+   */
+  includedBy: Map<string, string>;
 }
 
 export function followSettings(cache: SourceCache, loadedFile: string, roots: string[]): SettingsChain {
@@ -47,6 +52,7 @@ export function followSettings(cache: SourceCache, loadedFile: string, roots: st
     namespace,
     definitions: walker.definitions,
     extensions: walker.extensions,
+    includedBy: walker.includedBy,
   };
 }
 
@@ -54,6 +60,7 @@ class ChainWalker {
   readonly files: string[] = [];
   readonly definitions = new Map<string, Place[]>();
   readonly extensions = new Map<string, Place[]>();
+  readonly includedBy = new Map<string, string>();
   private readonly modules = new Map<string, Namespace>();
   private readonly running = new Set<string>();
 
@@ -238,7 +245,11 @@ class ChainWalker {
           line: lineOf(node),
         });
       }
-      for (const included of files) this.runInto(included, ns, listed);
+      for (const included of files) {
+        // Nested includes still run in the first module's namespace.
+        if (!this.includedBy.has(included)) this.includedBy.set(included, this.includedBy.get(file) ?? file);
+        this.runInto(included, ns, listed);
+      }
     }
   }
 }

@@ -12,7 +12,7 @@ import { insertIntoSequence } from '../python/splice.js';
 import { preferredQuote, pythonString } from '../python/style.js';
 import { evaluatePath, expressionFor, joinExpression, pathScope } from './path-values.js';
 import type { PlanContext } from './context.js';
-import { ensureImports } from './settings.js';
+import { dunderFile, ensureImports } from './settings.js';
 import { planGeneratedFile } from './generated-file.js';
 import type { UrlFacts } from './url-facts.js';
 
@@ -56,7 +56,7 @@ function templateDir(ctx: PlanContext): TemplateDir | StepOutcome {
   if (!assignment || !django) return manual('TEMPLATES has no literal DjangoTemplates entry the tool can read', assignment ? lineOf(assignment.statement) : undefined);
   const dirsNode = dictValue(django, 'DIRS');
   const dirs = sequenceLiteral(dirsNode);
-  const scope = pathScope(tree, file, ctx.model.projectRoot);
+  const scope = pathScope(tree, dunderFile(ctx, file), ctx.model.projectRoot);
   for (const entry of dirs?.elements ?? []) {
     const dir = evaluatePath(entry, scope);
     if (dir) return { dir: dir.path };

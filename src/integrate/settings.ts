@@ -130,19 +130,30 @@ function planLoadDotenv(ctx: PlanContext, file: string, outcomes: StepOutcome[])
   const tree = parsePython(ctx.workspace.read(file)!);
   const quote = preferredQuote(tree);
   const envDir = dirname(ctx.model.env.file);
-  const scope = pathScope(tree, file, ctx.model.projectRoot);
+  const scope = pathScope(tree, dunderFile(ctx, file), ctx.model.projectRoot);
   const base = expressionFor(envDir, scope);
   // Not at or above the settings file: name the path from the settings folder.
   const call = base
     ? `load_dotenv(${joinExpression(base, pythonString('.env', quote))})`
-    : `load_dotenv(os.path.join(os.path.dirname(os.path.abspath(__file__)), ${pythonString(relative(dirname(file), envDir), quote)}, ${pythonString('.env', quote)}))`;
+    : `load_dotenv(os.path.join(os.path.dirname(os.path.abspath(__file__)), ${pythonString(relative(dirname(dunderFile(ctx, file)), envDir), quote)}, ${pythonString('.env', quote)}))`;
   ensureImports(ctx, file, call);
+  const includedBy = ctx.model.settingsIncludedBy[file];
+  // Under django-split-settings `__file__` is not this file: say so where it is used.
+  const statement =
+    includedBy && call.includes('__file__')
+      ? `# include() runs this file in ${ctx.display(includedBy)}: __file__ is that file.${detectEolOf(ctx.workspace.read(file)!)}${call}`
+      : call;
   edit(ctx, file, (t, tr) => {
     // Right after the name it uses (BASE_DIR), else after the imports.
     const anchor = base?.boundBy ? findAssignments(tr, base.boundBy).find((a) => !a.conditional)!.statement : leadingImportEnd(tr);
-    return insertAfterWithBlankLines(t, anchor ?? tr.rootNode.namedChildren[0]!, call);
+    return insertAfterWithBlankLines(t, anchor ?? tr.rootNode.namedChildren[0]!, statement);
   });
   outcomes.push({ id: 'settings.load-dotenv', status: 'change', file, summary: `load ${ctx.display(ctx.model.env.file)} in ${shown} (${call})` });
+}
+
+/** What `__file__` is while `file` runs: the including module's file under django-split-settings. */
+export function dunderFile(ctx: PlanContext, file: string): string {
+  return ctx.model.settingsIncludedBy[file] ?? file;
 }
 
 /** Imports what a generated expression uses: `os` for os.path, `Path` from pathlib. */

@@ -3,7 +3,8 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
-load_dotenv(Path(__file__).resolve().parents[3] / ".env")
+# include() runs this file in app/settings/__init__.py: __file__ is that file.
+load_dotenv(Path(__file__).resolve().parents[2] / ".env")
 
 INSTALLED_APPS = [
     "django.contrib.contenttypes",

@@ -1,0 +1,89 @@
+/**
+ * The login-flow report for people (one line per step with its reason, Django's output
+ * under a failure) and for `--json`. Secrets never get here: the steps hold URLs and
+ * statuses, and runserver's output was redacted when it was captured.
+ */
+import type { Palette } from '../util/output.js';
+import type { FlowStep, StepStatus } from './login-flow.js';
+import type { FlowReport } from './verify-flow.js';
+
+const SYMBOL: Record<StepStatus, string> = { pass: '✓', fail: '✗', skip: '-' };
+const DETAIL_LINES = 25;
+
+export function renderFlowReport(report: FlowReport, p: Palette): string[] {
+  const where = report.site ? ` at ${report.site}` : '';
+  const lines = [p.bold(`Login flow${where} (WorkOS emulator, test user ${report.user}):`)];
+  for (const note of report.notes) lines.push(`  ${p.yellow('!')} ${note}`);
+  for (const step of report.steps) lines.push(...renderStep(step, p));
+  lines.push(`  ${flowSummary(report, p)}`);
+  return lines;
+}
+
+function renderStep(step: FlowStep, p: Palette): string[] {
+  const paint = step.status === 'pass' ? p.green : step.status === 'fail' ? p.red : p.dim;
+  if (step.status === 'skip') return [`  ${paint(SYMBOL.skip)} ${p.dim(`${step.title} (${step.reason})`)} ${p.dim(`[${step.id}]`)}`];
+  const lines = [`  ${paint(SYMBOL[step.status])} ${step.title} ${p.dim(`[${step.id}]`)}`, `      ${p.dim(step.reason)}`];
+  if (step.status === 'fail' && step.detail) {
+    const detail = step.detail.split('\n');
+    for (const line of detail.slice(-DETAIL_LINES)) lines.push(`      ${p.dim(line)}`);
+  }
+  return lines;
+}
+
+export function flowSummary(report: FlowReport, p: Palette): string {
+  const passed = report.steps.filter((s) => s.status === 'pass').length;
+  const failed = report.steps.filter((s) => s.status === 'fail').length;
+  const skipped = report.steps.filter((s) => s.status === 'skip').length;
+  const seconds = (report.durationMs / 1000).toFixed(1);
+  const parts = [p.green(`${passed} passed`)];
+  if (failed) parts.push(p.red(`${failed} failed`));
+  if (skipped) parts.push(p.dim(`${skipped} skipped`));
+  const verdict = report.ok ? p.green('the login flow works') : p.red('the login flow does not work');
+  return `${verdict}: ${parts.join(', ')} in ${seconds} s`;
+}
+
+export interface FlowJson {
+  ok: boolean;
+  site: string | null;
+  emulator: FlowReport['emulator'];
+  user: string;
+  interpreter: string;
+  notes: string[];
+  summary: Record<StepStatus, number>;
+  steps: {
+    id: string;
+    title: string;
+    status: StepStatus;
+    reason: string;
+    httpStatus: number | null;
+    location: string | null;
+    detail: string | null;
+    durationMs: number;
+  }[];
+  durationMs: number;
+}
+
+export function flowJson(report: FlowReport): FlowJson {
+  const summary: Record<StepStatus, number> = { pass: 0, fail: 0, skip: 0 };
+  for (const step of report.steps) summary[step.status] += 1;
+  return {
+    ok: report.ok,
+    site: report.site,
+    emulator: report.emulator,
+    user: report.user,
+    interpreter: report.interpreter,
+    notes: report.notes,
+    summary,
+    steps: report.steps.map((s) => ({
+      id: s.id,
+      title: s.title,
+      status: s.status,
+      reason: s.reason,
+      httpStatus: s.httpStatus,
+      location: s.location,
+      detail: s.detail ?? null,
+      durationMs: s.durationMs,
+    })),
+    durationMs: report.durationMs,
+  };
+}

@@ -1,0 +1,180 @@
+// Finding and running WorkOS's emulator (the real `workos` npm package, version 0.14.0 from
+// this repository's devDependencies): where it is looked up, what is said when it is
+// missing or Node is too old, the relay that corrects one field for the 5.x SDK, ports.
+import assert from 'node:assert/strict';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { EmulatorUnavailable, loadEmulator, type LoadedEmulator } from '../../src/flow/emulator-loader.js';
+import { EMULATOR_CLIENT_ID, startEmulator } from '../../src/flow/emulator.js';
+import { isListening } from '../../src/flow/ports.js';
+import { repoRoot, tempDir } from '../helpers/django.js';
+
+const realPackage = join(repoRoot, 'node_modules', 'workos');
+
+/** A folder whose node_modules/workos is the real package (a symlink, as npm link makes). */
+function folderWithEmulator(): string {
+  const dir = tempDir('authkit-emulator-home-');
+  mkdirSync(join(dir, 'node_modules'));
+  symlinkSync(realPackage, join(dir, 'node_modules', 'workos'), 'dir');
+  return dir;
+}
+
+describe('finding the emulator', () => {
+  test("authkit-django's own dependency comes first", async () => {
+    const loaded = await loadEmulator({ projectRoot: folderWithEmulator(), globalRoot: null });
+    assert.equal(loaded.source, 'authkit-django');
+    assert.equal(loaded.version, '0.14.0');
+    assert.equal(typeof loaded.createEmulator, 'function');
+  });
+
+  test("then the project's node_modules, found from a folder below it", async () => {
+    const project = folderWithEmulator();
+    const below = join(project, 'backend', 'app');
+    mkdirSync(below, { recursive: true });
+    const loaded = await loadEmulator({ ownRoot: tempDir('authkit-no-deps-'), projectRoot: below, globalRoot: null });
+    assert.equal(loaded.source, 'project');
+    assert.equal(loaded.packageDir, join(project, 'node_modules', 'workos'));
+  });
+
+  test('then the global npm folder', async () => {
+    const globalRoot = join(folderWithEmulator(), 'node_modules');
+    const loaded = await loadEmulator({ ownRoot: tempDir('authkit-no-deps-'), projectRoot: tempDir('authkit-project-'), globalRoot });
+    assert.equal(loaded.source, 'global');
+  });
+
+  test('missing everywhere: exit code 1 and the commands that get it', async () => {
+    const project = tempDir('authkit-project-');
+    await assert.rejects(
+      loadEmulator({ ownRoot: tempDir('authkit-no-deps-'), projectRoot: project, globalRoot: tempDir('authkit-empty-global-') }),
+      (error: unknown) => {
+        assert.ok(error instanceof EmulatorUnavailable);
+        assert.equal(error.exitCode, 1);
+        assert.match(error.message, /WorkOS's emulator is not installed/);
+        assert.match(error.message, /next to authkit-django, in the project's node_modules, in the global npm folder/);
+        assert.ok(error.hint?.includes(`cd ${project} && npm install --no-save workos@0.14.0`), error.hint);
+        assert.match(error.hint ?? '', /npm install --global workos@0\.14\.0/);
+        return true;
+      },
+    );
+  });
+
+  test('a workos package without the emulator export is skipped and named', async () => {
+    // An older workos CLI: the package exists, the ./emulate export does not.
+    const project = tempDir('authkit-project-');
+    const old = join(project, 'node_modules', 'workos');
+    mkdirSync(old, { recursive: true });
+    writeFileSync(join(old, 'package.json'), JSON.stringify({ name: 'workos', version: '0.3.0', type: 'module', exports: { '.': './index.js' } }));
+    await assert.rejects(
+      loadEmulator({ ownRoot: tempDir('authkit-no-deps-'), projectRoot: project, globalRoot: null }),
+      (error: unknown) => {
+        assert.ok(error instanceof EmulatorUnavailable);
+        assert.match(error.message, /Found but not usable:\n {2}.*node_modules\/workos \(workos 0\.3\.0\) has no emulator export/);
+        return true;
+      },
+    );
+  });
+
+  test('Node older than the emulator needs: a clear message, nothing loaded', async () => {
+    await assert.rejects(loadEmulator({ nodeVersion: '20.19.1', globalRoot: null }), (error: unknown) => {
+      assert.ok(error instanceof EmulatorUnavailable);
+      assert.equal(error.exitCode, 1);
+      assert.match(error.message, /needs Node >=20\.20; this is Node 20\.19\.1/);
+      assert.match(error.hint ?? '', /Install a newer Node/);
+      return true;
+    });
+  });
+
+  test('Node too old and no emulator: both are said', async () => {
+    await assert.rejects(
+      loadEmulator({ ownRoot: tempDir('authkit-no-deps-'), nodeVersion: '18.19.0', globalRoot: null }),
+      /not installed.*It also needs Node >=20\.20; this is Node 18\.19\.0/s,
+    );
+  });
+});
+
+describe('running the emulator', () => {
+  let loaded: LoadedEmulator;
+  const stops: (() => Promise<void>)[] = [];
+  after(async () => {
+    for (const stop of stops) await stop();
+  });
+
+  /** authorize -> code, as the browser would get it. */
+  async function codeFrom(url: string): Promise<string> {
+    const authorize = new URL('/user_management/authorize', url);
+    authorize.search = new URLSearchParams({
+      client_id: EMULATOR_CLIENT_ID,
+      redirect_uri: 'http://localhost:9/auth/callback/',
+      response_type: 'code',
+      provider: 'authkit',
+      state: 's1',
+    }).toString();
+    const answer = await fetch(authorize, { redirect: 'manual' });
+    assert.equal(answer.status, 302);
+    const back = new URL(answer.headers.get('location')!);
+    assert.equal(back.searchParams.get('state'), 's1');
+    return back.searchParams.get('code')!;
+  }
+
+  async function authenticate(url: string, apiKey: string, code: string): Promise<Record<string, unknown>> {
+    const answer = await fetch(new URL('/user_management/authenticate', url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+      body: JSON.stringify({ grant_type: 'authorization_code', code, client_id: EMULATOR_CLIENT_ID, client_secret: apiKey }),
+    });
+    assert.equal(answer.status, 200);
+    return (await answer.json()) as Record<string, unknown>;
+  }
+
+  test('signs in the seeded user; the relay nulls the authentication_method the emulator invents', async () => {
+    loaded = await loadEmulator({ globalRoot: null });
+    const emulator = await startEmulator(loaded, { user: { email: 'ada@example.com', firstName: 'Ada', lastName: 'L' } });
+    stops.push(emulator.stop);
+    assert.match(emulator.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    const data = await authenticate(emulator.url, emulator.apiKey, await codeFrom(emulator.url));
+    assert.equal((data.user as { email: string }).email, 'ada@example.com');
+    assert.equal(typeof data.access_token, 'string');
+    assert.equal(typeof data.refresh_token, 'string');
+    assert.equal(data.authentication_method, null);
+
+    // The emulator itself, without the relay, sends the value the 5.x SDK rejects. If a
+    // newer emulator stops doing so, this fails and the relay can go.
+    const raw = await loaded.createEmulator({ port: 0, seed: { users: [{ email: 'raw@example.com', password: 'pw-123456789', email_verified: true }] } });
+    stops.push(() => raw.close());
+    const rawData = await authenticate(raw.url, raw.apiKey, await codeFrom(raw.url));
+    assert.equal(rawData.authentication_method, 'OAuth');
+  });
+
+  test('the relay passes API-key checks through: a wrong key gets 401, the right one 200', async () => {
+    const emulator = await startEmulator(loaded);
+    stops.push(emulator.stop);
+    const users = new URL('/user_management/users', emulator.url);
+    const wrong = await fetch(users, { headers: { authorization: 'Bearer sk_test_wrong' } });
+    assert.equal(wrong.status, 401);
+    assert.equal(((await wrong.json()) as { code: string }).code, 'unauthorized');
+    const right = await fetch(users, { headers: { authorization: `Bearer ${emulator.apiKey}` } });
+    assert.equal(right.status, 200);
+    await right.arrayBuffer();
+  });
+
+  test('stop() closes the port, and is safe to call twice', async () => {
+    const emulator = await startEmulator(loaded);
+    assert.equal(await isListening(emulator.port), true);
+    await emulator.stop();
+    await emulator.stop();
+    assert.equal(await isListening(emulator.port), false);
+  });
+
+  test('a busy port is refused with a clear message', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      await assert.rejects(startEmulator(loaded, { port }), new RegExp(`port ${port} is in use`));
+    } finally {
+      blocker.close();
+    }
+  });
+});
