@@ -114,6 +114,17 @@ const COMMANDS: Record<string, CommandDef> = {
     ],
     load: async () => (await import('./commands/dev.js')).runDev,
   },
+  emulator: {
+    summary: "run WorkOS's emulator alone (a local WorkOS with one test user) for your own tests",
+    usage: 'authkit-django emulator [--port N] [--email ADDRESS] [--json]',
+    options: { port: { type: 'string' }, email: { type: 'string' }, json: { type: 'boolean' } },
+    optionHelp: [
+      ['--port N', 'port to listen on, on 127.0.0.1 (default: any free port)'],
+      ['--email ADDRESS', 'the test user it signs in (default test.user@example.com)'],
+      ['--json', 'print one JSON line {url, apiKey, clientId, port, email}; also stop when stdin closes'],
+    ],
+    load: async () => (await import('./commands/emulator.js')).runEmulator,
+  },
   verify: {
     summary: 'run the integration checks; --flow logs in and out through a local WorkOS emulator',
     usage: 'authkit-django verify [DIR] [--flow] [--json]',

@@ -3,9 +3,10 @@
 The generated files are imported straight from templates/ (the files the tool copies
 into projects), so these tests prove exactly what users get. The WorkOS side is the
 real emulator from the `workos` npm package, started once per test session by
-scripts/start-emulator.mjs; the real workos SDK installed in this environment talks
-to it over HTTP. scripts/run-tests.mjs runs this folder in .venvs/dj42, dj52 and
-workos5 ($AUTHKIT_TEST_ENV names which).
+`authkit-django emulator --json` (dist/cli.js, which `npm test` builds first); the
+real workos SDK installed in this environment talks to it over HTTP.
+scripts/run-tests.mjs runs this folder in .venvs/dj42, dj52 and workos5
+($AUTHKIT_TEST_ENV names which).
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ def _start_emulator() -> tuple[subprocess.Popen[str], Emulator]:
     if node is None:
         pytest.fail("node is not on PATH: it runs WorkOS's emulator for these tests")
     process = subprocess.Popen(
-        [node, str(ROOT / "scripts" / "start-emulator.mjs")],
+        [node, str(ROOT / "dist" / "cli.js"), "emulator", "--json"],
         cwd=ROOT,
         stdin=subprocess.PIPE,  # the emulator stops when this closes
         stdout=subprocess.PIPE,

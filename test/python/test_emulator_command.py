@@ -1,4 +1,4 @@
-"""scripts/start-emulator.mjs: its startup line; it never outlives its caller."""
+"""`authkit-django emulator --json`: its startup line; it never outlives its caller."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = ROOT / "scripts" / "start-emulator.mjs"
+CLI = ROOT / "dist" / "cli.js"
 # Only a hang reaches these; they bound the test, they do not measure it.
 STOP_TIMEOUT_SECONDS = 15
 
@@ -21,7 +21,7 @@ def start(*args: str) -> subprocess.Popen[str]:
     node = shutil.which("node")
     assert node is not None, "node is not on PATH"
     return subprocess.Popen(
-        [node, str(SCRIPT), *args],
+        [node, str(CLI), "emulator", "--json", *args],
         cwd=ROOT,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -91,7 +91,7 @@ def test_a_busy_port_is_a_clear_error() -> None:
             stop(process)
 
     assert process.returncode == 1
-    assert f"cannot listen on port {port}" in stderr
+    assert f"port {port} is in use" in stderr
 
 
 def test_a_bad_argument_is_a_clear_error() -> None:
@@ -101,5 +101,5 @@ def test_a_bad_argument_is_a_clear_error() -> None:
     finally:
         stop(process)
 
-    assert process.returncode == 1
-    assert "--port must be 0..65535" in stderr
+    assert process.returncode == 2
+    assert "--port must be a port number from 1 to 65535" in stderr
