@@ -183,32 +183,58 @@ function leadingImportEnd(tree: Tree): Node | null {
   return last;
 }
 
-function planKeys(ctx: PlanContext, file: string, outcomes: StepOutcome[]): void {
-  const names = ['WORKOS_API_KEY', 'WORKOS_CLIENT_ID'];
-  const missing = names.filter(
-    (name) => !chainTexts(ctx).some(({ text }) => findAssignments(parsePython(text), name).length > 0),
-  );
-  for (const name of names.filter((n) => !missing.includes(n))) {
-    const where = chainTexts(ctx).find(({ text }) => findAssignments(parsePython(text), name).length > 0)!;
-    const line = lineOf(findAssignments(parsePython(where.text), name)[0]!.statement);
-    outcomes.push({ id: `settings.${name.toLowerCase()}`, status: 'done', file: where.file, line, summary: `${name} is set in ${ctx.display(where.file)}` });
+/** Where a module-level name is assigned in the settings chain, if anywhere. */
+function assignedIn(ctx: PlanContext, name: string): { file: string; line: number; value: string | null } | null {
+  for (const { file, text } of chainTexts(ctx)) {
+    const found = findAssignments(parsePython(text), name)[0];
+    if (found) return { file, line: lineOf(found.statement), value: stringLiteralValue(found.value) };
   }
-  if (missing.length === 0) return;
-  if (!importsName(parsePython(ctx.workspace.read(file)!), 'os')) {
+  return null;
+}
+
+function planKeys(ctx: PlanContext, file: string, outcomes: StepOutcome[]): void {
+  const quote = preferredQuote(parsePython(ctx.workspace.read(file)!));
+  const lines: string[] = [];
+  const added: StepOutcome[] = [];
+  const missingKeys = ['WORKOS_API_KEY', 'WORKOS_CLIENT_ID'].filter((name) => {
+    const where = assignedIn(ctx, name);
+    if (where) outcomes.push({ id: `settings.${name.toLowerCase()}`, status: 'done', file: where.file, line: where.line, summary: `${name} is set in ${ctx.display(where.file)}` });
+    return !where;
+  });
+  if (missingKeys.length > 0) {
+    lines.push('# WorkOS AuthKit: credentials come from the environment (the .env file in development).');
+    for (const name of missingKeys) {
+      lines.push(`${name} = os.environ.get(${pythonString(name, quote)}, ${quote}${quote})`);
+      added.push({ id: `settings.${name.toLowerCase()}`, status: 'change', file, summary: `read ${name} from the environment in ${ctx.display(file)}` });
+    }
+  }
+  const redirectUri = ctx.options.redirectUri;
+  if (redirectUri) {
+    const where = assignedIn(ctx, 'WORKOS_REDIRECT_URI');
+    if (!where) {
+      if (lines.length === 0) lines.push('# WorkOS AuthKit: the callback URL registered in the WorkOS dashboard.');
+      lines.push(`WORKOS_REDIRECT_URI = ${pythonString(redirectUri, quote)}`);
+      added.push({ id: 'settings.workos_redirect_uri', status: 'change', file, summary: `set WORKOS_REDIRECT_URI in ${ctx.display(file)}` });
+    } else if (where.value === redirectUri) {
+      outcomes.push({ id: 'settings.workos_redirect_uri', status: 'done', file: where.file, line: where.line, summary: `WORKOS_REDIRECT_URI is set in ${ctx.display(where.file)}` });
+    } else {
+      outcomes.push({
+        id: 'settings.workos_redirect_uri',
+        status: 'manual',
+        file: where.file,
+        line: where.line,
+        summary: 'WORKOS_REDIRECT_URI already has another value',
+        reason: 'the tool does not replace a value you set',
+        snippet: `WORKOS_REDIRECT_URI = ${pythonString(redirectUri, quote)}`,
+      });
+    }
+  }
+  if (lines.length === 0) return;
+  if (missingKeys.length > 0 && !importsName(parsePython(ctx.workspace.read(file)!), 'os')) {
     edit(ctx, file, (t, tr) => addImport(t, tr, { statement: 'import os', module: 'os', section: 'stdlib' }, firstParty(ctx)));
   }
-  const quote = preferredQuote(parsePython(ctx.workspace.read(file)!));
-  const lines = [
-    '# WorkOS AuthKit: credentials come from the environment (the .env file in development).',
-    ...missing.map((name) => `${name} = os.environ.get(${pythonString(name, quote)}, ${quote}${quote})`),
-  ];
-  if (ctx.options.redirectUri && !chainTexts(ctx).some(({ text }) => /^WORKOS_REDIRECT_URI\s*=/m.test(text))) {
-    lines.push(`WORKOS_REDIRECT_URI = ${pythonString(ctx.options.redirectUri, quote)}`);
-  }
   edit(ctx, file, (t, tr) => appendBlock(t, tr, lines.join(detectEolOf(t))));
-  for (const name of missing) {
-    outcomes.push({ id: `settings.${name.toLowerCase()}`, status: 'change', file, summary: `read ${name} from the environment in ${ctx.display(file)}` });
-  }
+  outcomes.push(...added);
 }
 
 function detectEolOf(text: string): string {

@@ -3,12 +3,13 @@
  * terminal it asks for the keys with masked input and confirms before writing.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { cli, cliPath, gitInit, stateDir } from '../helpers/cli.js';
 import { copyFixture, snapshotTree } from '../helpers/django.js';
 import { runInPty } from '../helpers/pty.js';
+import { runTool, toolsBin } from '../helpers/tools.js';
 
 const KEY = 'sk_test_typed123456789';
 
@@ -60,4 +61,41 @@ test('at a terminal: a key with the wrong prefix is asked again; answering no wr
   assert.equal(result.code, 1);
   assert.match(result.output, /Nothing was written/);
   assert.deepEqual(snapshotTree(dir), before);
+});
+
+test('a failing install keeps the code changes, shows the tool\'s own error and how to retry (exit 4)', async () => {
+  const dir = copyFixture('tuples');
+  await runTool([join(toolsBin, 'virtualenv'), '--quiet', '--no-periodic-update', join(dir, '.venv')], dir);
+  writeFileSync(join(dir, '.gitignore'), '.venv/\n');
+  gitInit(dir);
+  // No index and no local wheels: pip cannot find workos, and says so itself.
+  const env = { ...environment(), PIP_NO_INDEX: '1', PIP_FIND_LINKS: '', NO_COLOR: '1' };
+  const run = await cli(['init', '--yes', '--api-key', KEY, '--client-id', 'client_x'], { cwd: dir, env });
+  assert.equal(run.code, 4, run.stderr);
+  assert.match(run.stderr, /No matching distribution found for workos/);
+  assert.match(run.stderr, /\.venv\/bin\/python -m pip install workos python-dotenv/);
+  assert.match(readFileSync(join(dir, 'blog', 'settings.py'), 'utf8'), /WORKOS_API_KEY = os\.environ\.get/);
+  assert.match(readFileSync(join(dir, 'requirements.txt'), 'utf8'), /^workos$/m);
+});
+
+test('an edit that cannot be made safely stops everything: exit 1, file:line, nothing written', async () => {
+  const dir = copyFixture('minimal');
+  const settings = join(dir, 'mini', 'settings.py');
+  writeFileSync(settings, `${readFileSync(settings, 'utf8')}\nBROKEN = [\n`);
+  gitInit(dir);
+  const before = snapshotTree(dir);
+  const run = await cli(['init', '--yes', '--no-install', '--api-key', KEY, '--client-id', 'client_x'], { cwd: dir, env: environment() });
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /mini\/settings\.py has a syntax error at line \d+/);
+  assert.deepEqual(snapshotTree(dir), before);
+});
+
+test('uncommitted changes: a warning, then --yes goes on', async () => {
+  const dir = copyFixture('settings-package');
+  gitInit(dir);
+  writeFileSync(join(dir, 'notes.txt'), 'work in progress\n');
+  const run = await cli(['init', '--yes', '--no-install', '--no-verify', '--api-key', KEY, '--client-id', 'client_x'], { cwd: dir, env: environment() });
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout + run.stderr, /uncommitted change/);
+  assert.match(run.stdout, /Applied: /);
 });

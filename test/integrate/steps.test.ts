@@ -297,3 +297,30 @@ describe('generated files and the home page', () => {
     assert.ok(!result.outcomes.some((o) => o.id === 'home.view'));
   });
 });
+
+describe('options', () => {
+  test('--redirect-uri: set once in settings; the same value again is a no-op; another value is left to the user', async () => {
+    const uri = 'https://shop.example.com/auth/callback/';
+    const first = await plan({}, { redirectUri: uri });
+    const text = after(first.root, first.result, 'site_conf/settings.py')!;
+    assert.match(text, /WORKOS_CLIENT_ID = os\.environ\.get\("WORKOS_CLIENT_ID", ""\)\nWORKOS_REDIRECT_URI = "https:\/\/shop\.example\.com\/auth\/callback\/"\n$/);
+    const same = await plan({ 'site_conf/settings.py': `${SETTINGS}\nWORKOS_REDIRECT_URI = "${uri}"\n` }, { redirectUri: uri });
+    assert.equal(outcome(same.result, 'settings.workos_redirect_uri').status, 'done');
+    const other = await plan({ 'site_conf/settings.py': `${SETTINGS}\nWORKOS_REDIRECT_URI = "https://old.example.com/cb/"\n` }, { redirectUri: uri });
+    const step = outcome(other.result, 'settings.workos_redirect_uri');
+    assert.equal(step.status, 'manual');
+    assert.doesNotMatch(after(other.root, other.result, 'site_conf/settings.py') ?? '', /shop\.example\.com/);
+  });
+
+  test('--views: the views go to the folder named, and urls.py imports them from there', async () => {
+    const root = tempDir('authkit-steps-views-');
+    for (const [path, text] of Object.entries({ 'manage.py': MANAGE, 'site_conf/__init__.py': '', 'site_conf/settings.py': SETTINGS, 'site_conf/urls.py': URLS, 'accounts/__init__.py': '' })) {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      writeFileSync(join(root, path), text);
+    }
+    const model = await discover(root, { env: {}, probeInterpreter: false });
+    const result = planIntegration(model, { ...OPTIONS, viewsDir: join(root, 'accounts') });
+    assert.ok(result.changes.some((c) => c.file === join(root, 'accounts', 'auth_views.py')));
+    assert.match(after(root, result, 'site_conf/urls.py')!, /^from accounts import auth_views, home_views$/m);
+  });
+});
