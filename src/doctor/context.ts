@@ -30,7 +30,7 @@ export class DoctorContext {
     return this.options.env;
   }
 
-  /** The checks run by the project's own interpreter (python/verify_project.py in doctor mode), once. */
+  /** The checks run by the project's own interpreter (python/authkit_django_checks in doctor mode), once. */
   projectReport(): Promise<ProjectChecksReport> {
     this.report ??= runDoctorProjectChecks(this.model, this.env);
     return this.report;

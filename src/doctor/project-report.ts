@@ -1,5 +1,5 @@
 /**
- * The one run of the project's own Python that doctor makes: python/verify_project.py in
+ * The one run of the project's own Python that doctor makes: python/authkit_django_checks in
  * doctor mode (AUTHKIT_DJANGO_DOCTOR=1), which adds the runtime checks only doctor needs
  * (middleware order, session engine, the views found by their code, what the callback
  * answers to a GET, the SDK calls against the installed SDK) and accepts integrations
@@ -11,7 +11,7 @@ import { runProjectChecks } from '../verify/run-project-checks.js';
 import type { DoctorContext } from './context.js';
 import type { DoctorCheck, Family, Outcome, Repair } from './types.js';
 
-/** Set for the project's Python: verify_project.py then runs its doctor checks. */
+/** Set for the project's Python: the checks package then runs its doctor checks too. */
 export const DOCTOR_VARIABLE = 'AUTHKIT_DJANGO_DOCTOR';
 
 export function runDoctorProjectChecks(model: ProjectModel, env: NodeJS.ProcessEnv): Promise<ProjectChecksReport> {

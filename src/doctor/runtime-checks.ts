@@ -1,5 +1,5 @@
 /**
- * The checks the project's own Python answers (python/verify_project.py in doctor mode),
+ * The checks the project's own Python answers (python/authkit_django_checks in doctor mode),
  * each with the checks it depends on, and the file and line of the setting involved
  * where discovery knows it better than Python does.
  */

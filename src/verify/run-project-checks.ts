@@ -1,6 +1,7 @@
 /**
- * Runs python/verify_project.py with the project's own interpreter and turns its JSON
- * report into typed results. Anything that stops the script from reporting (no such
+ * Runs the checks package python/authkit_django_checks with the project's own
+ * interpreter (as `python -m authkit_django_checks` would) and turns its JSON report into typed
+ * results. Anything that stops the checks from reporting (no such
  * interpreter, a timeout, a crash) becomes one failing `python` check that names the
  * interpreter, so callers always get a report to render.
  */
@@ -25,11 +26,13 @@ export interface ProjectChecksOptions {
   siteUrl?: string;
   /** More values to mask in anything the project's Python printed. */
   secrets?: string[];
-  /** The checks script (tests only; default the one shipped in python/). */
+  /** A checks script file to run instead of the shipped package (tests only). */
   script?: string;
 }
 
 export const DEFAULT_TIMEOUT_MS = 120_000;
+/** The checks package in python/; only `-m` runs it, so its modules take no top-level name. */
+const CHECKS_PACKAGE = 'authkit_django_checks';
 const MAX_OUTPUT = 4 * 1024 * 1024;
 const STDERR_TAIL_LINES = 20;
 
@@ -59,8 +62,8 @@ export async function runProjectChecks(
   };
   if (model.settingsModule) env.DJANGO_SETTINGS_MODULE = model.settingsModule;
 
-  const script = options.script ?? packagePath('python', 'verify_project.py');
-  const args = [...prefixArgs, script, '--site-url', options.siteUrl ?? 'http://localhost:8000'];
+  const checks = options.script ? [options.script] : ['-c', launcher()];
+  const args = [...prefixArgs, ...checks, '--site-url', options.siteUrl ?? 'http://localhost:8000'];
   const run = await runCaptured(program, args, {
     cwd: model.projectRoot,
     env,
@@ -93,6 +96,17 @@ export async function runProjectChecks(
     return failed(`the checks gave no report (${interpreter}, ${exit})`, stderrTail ? { detail: stderrTail } : {});
   }
   return redactDeep({ interpreter, ran: true, ...parsed }, secrets);
+}
+
+/**
+ * Runs the checks package as `-m` would, with python/ put on sys.path by the command
+ * itself rather than by PYTHONPATH (`pipenv run` lets a project's .env replace
+ * PYTHONPATH). The project's folder stays first, from the working directory, as with
+ * manage.py; the user's own PYTHONPATH is left alone.
+ */
+function launcher(): string {
+  const dir = JSON.stringify(packagePath('python'));
+  return `import runpy, sys; sys.path.insert(1, ${dir}); runpy.run_module(${JSON.stringify(CHECKS_PACKAGE)}, run_name="__main__", alter_sys=True)`;
 }
 
 function notRun(interpreter: string, check: CheckResult): ProjectChecksReport {

@@ -11,6 +11,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 GENERATED = [ROOT / "templates" / "auth_views.py", ROOT / "templates" / "home_views.py"]
+# The checks authkit-django runs inside the user's project (not generated, but shipped).
+CHECKS_PACKAGE = ROOT / "python" / "authkit_django_checks"
+LINTED = [*GENERATED, CHECKS_PACKAGE, Path(__file__).parent]
 RUFF_CONFIG = Path(__file__).with_name("ruff.toml")
 PYRIGHT_CONFIG = Path(__file__).with_name("pyrightconfig.json")
 
@@ -36,7 +39,7 @@ def run(command: list[str]) -> subprocess.CompletedProcess[str]:
 
 def test_ruff_check_is_clean() -> None:
     ruff = tool(ROOT / ".venvs" / "tools" / "bin" / "ruff")
-    targets = [str(path) for path in GENERATED] + [str(Path(__file__).parent)]
+    targets = [str(path) for path in LINTED]
 
     result = run([ruff, "check", "--no-cache", "--config", str(RUFF_CONFIG), *targets])
 
@@ -45,7 +48,7 @@ def test_ruff_check_is_clean() -> None:
 
 def test_ruff_format_is_clean() -> None:
     ruff = tool(ROOT / ".venvs" / "tools" / "bin" / "ruff")
-    targets = [str(path) for path in GENERATED] + [str(Path(__file__).parent)]
+    targets = [str(path) for path in LINTED]
 
     result = run(
         [
