@@ -16,7 +16,7 @@ import { flowBlocker } from '../flow/verify-flow.js';
 import type { CommandArgs } from '../main.js';
 import { EXIT, UsageError, UserError } from '../util/errors.js';
 import { palette, writeLine, type Io } from '../util/output.js';
-import { redactSecrets, secretsFromEnv } from '../verify/redact.js';
+import { redactSecrets, secretsFromEnv } from '../util/secrets.js';
 import { renderProjectChecks, renderSummary } from '../verify/render.js';
 import { runProjectChecks } from '../verify/run-project-checks.js';
 import { discoverOptions, stringOption } from './options.js';

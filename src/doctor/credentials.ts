@@ -4,7 +4,7 @@
  * needs the key and exists both at WorkOS and in its emulator (`workos/emulate`), so
  * WORKOS_BASE_URL pointing at the emulator works too. Short timeout; `--offline` skips it.
  */
-import { maskApiKey } from '../verify/redact.js';
+import { maskApiKey } from '../util/secrets.js';
 import { registerSecret } from '../util/secrets.js';
 import type { DoctorCheck } from './types.js';
 

@@ -3,7 +3,7 @@
  * the prefixes WorkOS gives them. Values are never shown: a key is named by its prefix.
  */
 import { CREDENTIALS } from '../integrate/dotenv-file.js';
-import { maskApiKey } from '../verify/redact.js';
+import { maskApiKey } from '../util/secrets.js';
 import type { DoctorCheck } from './types.js';
 
 /** What may be shown of a value: a client id is no secret, an API key only by its prefix. */

@@ -4,7 +4,7 @@
  * is never printed, only its prefix. A warning: doctor never rewrites history.
  */
 import { join } from 'node:path';
-import { maskApiKey } from '../verify/redact.js';
+import { maskApiKey } from '../util/secrets.js';
 import { git } from './git.js';
 import type { DoctorCheck } from './types.js';
 

@@ -6,8 +6,7 @@
 import type { ProjectModel } from '../discover/model.js';
 import { parseDotenv } from '../integrate/dotenv-file.js';
 import { readUtf8IfExists } from '../util/files.js';
-import { registerSecret } from '../util/secrets.js';
-import { secretsFromEnv } from '../verify/redact.js';
+import { registerSecret, secretsFromEnv } from '../util/secrets.js';
 
 const SECRET_NAME = /KEY|SECRET|PASSWORD|PASSWD|TOKEN/i;
 

@@ -9,7 +9,7 @@ import { request as httpRequest } from 'node:http';
 import { isAbsolute, resolve } from 'node:path';
 import type { ProjectModel } from '../discover/model.js';
 import { EXIT, UserError } from '../util/errors.js';
-import { redactSecrets, secretsFromEnv } from '../verify/redact.js';
+import { redactSecrets, secretsFromEnv } from '../util/secrets.js';
 import { spawnManaged, type ExitInfo, type ManagedChild } from './child-process.js';
 import { freePort, isPortFree } from './ports.js';
 

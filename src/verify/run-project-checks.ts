@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { ProjectModel } from '../discover/model.js';
 import { packagePath } from '../util/package-root.js';
-import { redactDeep, redactSecrets, secretsFromDotenv, secretsFromEnv } from './redact.js';
+import { redactDeep, redactSecrets, secretsFromDotenv, secretsFromEnv } from '../util/secrets.js';
 import { CHECK_STATUSES, type CheckResult, type DashboardValues, type ProjectChecksReport } from './types.js';
 
 /** The parts of the project model the checks need (`env` only to know which secrets to mask). */

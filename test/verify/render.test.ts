@@ -6,7 +6,7 @@ import { palette } from '../../src/util/output.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { redactDeep, redactSecrets, secretsFromDotenv } from '../../src/verify/redact.js';
+import { redactDeep, redactSecrets, secretsFromDotenv } from '../../src/util/secrets.js';
 import {
   checksJson,
   countChecks,
