@@ -4,7 +4,7 @@
 //
 // Usage: node scripts/run-tests.mjs [path-or-folder ...] [--no-python] [--only-python]
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -55,6 +55,7 @@ if (!flags.has('--only-python')) {
     { cwd: root, stdio: 'inherit' },
   );
   const report = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
+  rmSync(tap, { force: true });
   const count = (name) => Number(report.match(new RegExp(`^# ${name} (\\d+)$`, 'm'))?.[1] ?? 0);
   const nodePassed = count('pass');
   const nodeFailed = count('fail') + count('cancelled');

@@ -8,8 +8,9 @@ import { execFile } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { DoctorCheckJson } from '../../src/doctor/render.js';
 import { cli, gitInit, stateDir, type CliResult } from '../helpers/cli.js';
-import { copyOfStartProject, repoRoot, tempDir, type DjangoLine } from '../helpers/django.js';
+import { copyOfStartProject, repoRoot, tempDir, VENVS, type DjangoLine } from '../helpers/django.js';
 
 const run = promisify(execFile);
 
@@ -17,13 +18,7 @@ const run = promisify(execFile);
 export const API_KEY = 'sk_test_doctorfixturekey0123456789';
 export const CLIENT_ID = 'client_doctor_fixture';
 
-export const VENVS = {
-  dj42: join(repoRoot, '.venvs', 'dj42'),
-  dj52: join(repoRoot, '.venvs', 'dj52'),
-  workos5: join(repoRoot, '.venvs', 'workos5'),
-  bare42: join(repoRoot, '.venvs', 'bare42'),
-  bare52: join(repoRoot, '.venvs', 'bare52'),
-};
+export { VENVS };
 
 /** The virtualenv with Django, workos and python-dotenv for a Django line. */
 export function fullVenv(line: DjangoLine): string {
@@ -77,18 +72,8 @@ export async function caseOf(line: DjangoLine, name = 'mysite'): Promise<string>
   return dir;
 }
 
-export interface DoctorCheckJson {
-  id: string;
-  family: string;
-  status: 'pass' | 'fail' | 'warn' | 'skip';
-  message: string;
-  file: string | null;
-  line: number | null;
-  fix: string | null;
-  fixable: boolean;
-  detail: string | null;
-  blockedBy: string[] | null;
-}
+// The JSON shape the command prints, from the code that prints it.
+export type { DoctorCheckJson };
 
 export interface DoctorJson {
   command: 'doctor';

@@ -204,7 +204,7 @@ describe('runserver', () => {
     const result = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: repoRoot }).catch((error: { code: number; stdout: string }) => error);
     assert.equal((result as { code?: number }).code, 3);
     assert.match(result.stdout, /started/);
+    // Gone by process, not by port: under a parallel test run another server may take the port at once.
     await waitFor('runserver to be gone', () => runserversFor(p.projectRoot).length === 0, 5000);
-    assert.equal(await isListening(port), false);
   });
 });

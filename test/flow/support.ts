@@ -9,7 +9,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { cli, cliPath, type CliResult } from '../helpers/cli.js';
-import { copyOfStartProject, repoRoot, tempDir, type DjangoLine } from '../helpers/django.js';
+import { copyOfStartProject, repoRoot, tempDir, VENVS, type DjangoLine } from '../helpers/django.js';
 
 const run = promisify(execFile);
 
@@ -18,13 +18,7 @@ export const PROJECT_API_KEY = 'sk_test_projectkeythatmustnotleak42';
 /** The emulator's own fixed test key: never printed either. */
 export const EMULATOR_API_KEY = 'sk_test_default';
 
-export const venvs = {
-  dj42: join(repoRoot, '.venvs', 'dj42'),
-  dj52: join(repoRoot, '.venvs', 'dj52'),
-  workos5: join(repoRoot, '.venvs', 'workos5'),
-  bare52: join(repoRoot, '.venvs', 'bare52'),
-  tools: join(repoRoot, '.venvs', 'tools'),
-};
+export const venvs = VENVS;
 
 export function venvPython(venv: string): string {
   return join(venv, 'bin', 'python');

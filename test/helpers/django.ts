@@ -23,9 +23,19 @@ export type DjangoLine = '4.2' | '5.2';
 /** The exact Django versions in the test virtualenvs (scripts/setup-test-env.mjs pins them). */
 export const DJANGO_VERSIONS: Record<DjangoLine, string> = { '4.2': '4.2.30', '5.2': '5.2.19' };
 
+/** The test virtualenvs scripts/setup-test-env.mjs makes (what each holds is listed there). */
+export const VENVS = {
+  dj42: join(repoRoot, '.venvs', 'dj42'),
+  dj52: join(repoRoot, '.venvs', 'dj52'),
+  workos5: join(repoRoot, '.venvs', 'workos5'),
+  bare42: join(repoRoot, '.venvs', 'bare42'),
+  bare52: join(repoRoot, '.venvs', 'bare52'),
+  tools: join(repoRoot, '.venvs', 'tools'),
+};
+
 /** The bare virtualenv (Django only) for a Django line. */
 export function bareVenv(line: DjangoLine): string {
-  return join(repoRoot, '.venvs', line === '4.2' ? 'bare42' : 'bare52');
+  return line === '4.2' ? VENVS.bare42 : VENVS.bare52;
 }
 
 const temps: string[] = [];

@@ -17,6 +17,8 @@ const TEMPLATES = ['auth_views.py', 'home_views.py', 'home.html'].map((name) => 
   text: readFileSync(join(repoRoot, 'templates', name), 'utf8'),
 }));
 const update = process.env.UPDATE_SNAPSHOTS === '1';
+// Stored under another name: a snapshot of a .gitignore must not act as one in this repository.
+const SNAP = '.snap';
 const KEYS = ['--api-key', 'sk_test_fixture0000', '--client-id', 'client_fixture'];
 
 interface Case {
@@ -97,7 +99,7 @@ describe('init on hand-written layouts (file snapshots)', () => {
         for (const path of changed) {
           const file = join(root, path);
           if (!existsSync(file)) continue;
-          const out = join(dir, 'files', path);
+          const out = join(dir, 'files', `${path}${SNAP}`);
           mkdirSync(dirname(out), { recursive: true });
           writeFileSync(out, snapshotText(readFileSync(file, 'utf8')));
         }
@@ -105,7 +107,7 @@ describe('init on hand-written layouts (file snapshots)', () => {
       assert.equal(statuses, readFileSync(join(dir, 'steps.txt'), 'utf8'), 'step outcomes differ from the snapshot');
       assert.equal(`${changed.join('\n')}\n`, readFileSync(join(dir, 'files.txt'), 'utf8'), 'the set of changed files differs from the snapshot');
       for (const path of changed) {
-        assert.equal(snapshotText(readFileSync(join(root, path), 'utf8')), readFileSync(join(dir, 'files', path), 'utf8'), `${path} differs from its snapshot`);
+        assert.equal(snapshotText(readFileSync(join(root, path), 'utf8')), readFileSync(join(dir, 'files', `${path}${SNAP}`), 'utf8'), `${path} differs from its snapshot`);
       }
 
       // A second run plans nothing and changes no byte.
