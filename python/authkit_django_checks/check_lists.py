@@ -20,7 +20,8 @@ from .sessions import (
 from .settings_checks import check_settings, credential_check
 from .url_names import check_url_names
 
-CHECKS = [
+# What every run checks first: the environment, the settings, the credentials, sessions.
+_FOUNDATION = [
     ("import-django", check_import_django),
     ("import-workos", check_import_package("workos", "workos")),
     ("import-dotenv", check_import_package("dotenv", "python-dotenv")),
@@ -34,6 +35,10 @@ CHECKS = [
         credential_check("WORKOS_CLIENT_ID", "client_", "client id", "sk_", "API key"),
     ),
     ("sessions-setup", check_sessions_setup),
+]
+
+CHECKS = [
+    *_FOUNDATION,
     ("django-check", check_django_check),
     ("url-names", check_url_names),
     ("login-redirect", check_login_redirect),
@@ -42,19 +47,7 @@ CHECKS = [
 
 # doctor's order: each check after the ones whose findings it uses.
 DOCTOR_CHECKS = [
-    ("import-django", check_import_django),
-    ("import-workos", check_import_package("workos", "workos")),
-    ("import-dotenv", check_import_package("dotenv", "python-dotenv")),
-    ("settings", check_settings),
-    (
-        "api-key",
-        credential_check("WORKOS_API_KEY", "sk_", "API key", "client_", "client id"),
-    ),
-    (
-        "client-id",
-        credential_check("WORKOS_CLIENT_ID", "client_", "client id", "sk_", "API key"),
-    ),
-    ("sessions-setup", check_sessions_setup),
+    *_FOUNDATION,
     ("middleware-order", check_middleware_order),
     ("session-engine", check_session_engine),
     ("django-check", check_django_check),
