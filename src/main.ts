@@ -5,7 +5,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { EXIT, UsageError } from './util/errors.js';
-import { processIo, writeLine, type Io } from './util/output.js';
+import { writeLine, type Io } from './util/output.js';
 import { packagePath } from './util/package-root.js';
 
 type OptionSpec = NonNullable<ParseArgsConfig['options']>;

@@ -1,6 +1,6 @@
 /** doctor's report: grouped by family for people, one flat list for programs (--json). */
 import type { Palette } from '../util/output.js';
-import { countChecks, displayPath, renderChecks, renderSummary, type CheckCounts } from '../verify/render.js';
+import { checksJson, countChecks, renderChecks, renderSummary, type CheckCounts, type CheckJson } from '../verify/render.js';
 import { FAMILIES, type DoctorResult, type Family } from './types.js';
 
 /** The report by family; `problemsOnly` leaves out what passed (for the check after --fix). */
@@ -16,34 +16,20 @@ export function renderDoctorReport(results: readonly DoctorResult[], p: Palette,
   return lines;
 }
 
-export interface DoctorCheckJson {
-  id: string;
+/** A check as `--json` prints it: the shared check fields plus doctor's own. */
+export interface DoctorCheckJson extends CheckJson {
   family: Family;
-  status: DoctorResult['status'];
-  message: string;
-  file: string | null;
-  line: number | null;
-  /** What `--fix` does about it, or the manual step. */
-  fix: string | null;
+  /** `doctor --fix` repairs it (`fix` then says how). */
   fixable: boolean;
-  detail: string | null;
   /** The failing checks it was not judged because of. */
   blockedBy: string[] | null;
 }
 
 export function doctorChecksJson(results: readonly DoctorResult[], relativeTo: string): DoctorCheckJson[] {
-  return results.map((r) => ({
-    id: r.id,
-    family: r.family,
-    status: r.status,
-    message: r.message,
-    file: r.file ? displayPath(r.file, relativeTo) : null,
-    line: r.line ?? null,
-    fix: r.fix ?? null,
-    fixable: r.fixable,
-    detail: r.detail ?? null,
-    blockedBy: r.blockedBy ?? null,
-  }));
+  return checksJson(results, relativeTo).map((json, i) => {
+    const r = results[i]!;
+    return { ...json, family: r.family, fixable: r.fixable, blockedBy: r.blockedBy ?? null };
+  });
 }
 
 export function summary(results: readonly DoctorResult[]): CheckCounts {

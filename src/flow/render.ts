@@ -50,16 +50,8 @@ export interface FlowJson {
   interpreter: string;
   notes: string[];
   summary: Record<StepStatus, number>;
-  steps: {
-    id: string;
-    title: string;
-    status: StepStatus;
-    reason: string;
-    httpStatus: number | null;
-    location: string | null;
-    detail: string | null;
-    durationMs: number;
-  }[];
+  /** The steps as they are, with `detail` always present (null when none). */
+  steps: (Omit<FlowStep, 'detail'> & { detail: string | null })[];
   durationMs: number;
 }
 
@@ -74,16 +66,7 @@ export function flowJson(report: FlowReport): FlowJson {
     interpreter: report.interpreter,
     notes: report.notes,
     summary,
-    steps: report.steps.map((s) => ({
-      id: s.id,
-      title: s.title,
-      status: s.status,
-      reason: s.reason,
-      httpStatus: s.httpStatus,
-      location: s.location,
-      detail: s.detail ?? null,
-      durationMs: s.durationMs,
-    })),
+    steps: report.steps.map((s) => ({ ...s, detail: s.detail ?? null })),
     durationMs: report.durationMs,
   };
 }

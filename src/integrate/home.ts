@@ -5,13 +5,13 @@
  */
 import { join } from 'node:path';
 import type { StepOutcome } from '../plan/types.js';
-import { checkEdit } from '../python/checked-edit.js';
 import { dictValue, findAssignments, sequenceLiteral } from '../python/locate.js';
 import { lineOf, parsePython } from '../python/parser.js';
 import { insertIntoSequence } from '../python/splice.js';
 import { preferredQuote, pythonString } from '../python/style.js';
 import { evaluatePath, expressionFor, joinExpression, pathScope } from './path-values.js';
 import type { PlanContext } from './context.js';
+import { editPython } from './edit-python.js';
 import { dunderFile, ensureImports } from './settings.js';
 import { planGeneratedFile } from './generated-file.js';
 import type { UrlFacts } from './url-facts.js';
@@ -67,8 +67,7 @@ function templateDir(ctx: PlanContext): TemplateDir | StepOutcome {
   const base = expressionFor(ctx.model.projectRoot, scope);
   if (!base) return manual(`the project folder is not above ${ctx.display(file)}`, lineOf(django));
   const entry = joinExpression(base, pythonString('templates', quote));
-  const after = insertIntoSequence(text, dirs, entry, dirs.elements.length);
-  ctx.workspace.write(file, checkEdit(text, after, ctx.display(file)));
+  editPython(ctx, file, (source) => insertIntoSequence(source, dirs, entry, dirs.elements.length));
   ensureImports(ctx, file, entry);
   return {
     dir: join(ctx.model.projectRoot, 'templates'),

@@ -5,7 +5,7 @@
  */
 import { dirname, relative, sep } from 'node:path';
 import type { StepOutcome } from '../plan/types.js';
-import { EditRefused, checkEdit } from '../python/checked-edit.js';
+import { EditRefused } from '../python/checked-edit.js';
 import { findAssignments, findCalls, importsName, sequenceLiteral, stringLiteralValue, type SequenceLiteral } from '../python/locate.js';
 import { firstSyntaxError, lineOf, parsePython, type Node, type Tree } from '../python/parser.js';
 import { insertIntoSequence } from '../python/splice.js';
@@ -13,6 +13,7 @@ import { addImport, appendBlock, insertAfterWithBlankLines } from '../python/sta
 import { preferredQuote, pythonString, type Quote } from '../python/style.js';
 import { expressionFor, joinExpression, pathScope } from './path-values.js';
 import type { PlanContext } from './context.js';
+import { editPython } from './edit-python.js';
 
 const SESSIONS_APP = 'django.contrib.sessions';
 const SESSION_MIDDLEWARE = 'django.contrib.sessions.middleware.SessionMiddleware';
@@ -30,13 +31,6 @@ function firstParty(ctx: PlanContext): Set<string> {
   const names = new Set<string>();
   if (pkg && pkg.startsWith(ctx.model.projectRoot + sep)) names.add(relative(ctx.model.projectRoot, pkg).split(sep)[0]!);
   return names;
-}
-
-/** Applies one edit to the settings file through the syntax check. */
-function edit(ctx: PlanContext, file: string, change: (text: string, tree: Tree) => string): void {
-  const before = ctx.workspace.read(file)!;
-  const after = change(before, parsePython(before));
-  ctx.workspace.write(file, checkEdit(before, after, ctx.display(file)));
 }
 
 /** The quote style of a sequence's string elements, else the file's. */
@@ -103,7 +97,7 @@ function addToList(
     };
   }
   const at = position(target.seq.elements.map((e) => stringLiteralValue(e)));
-  edit(ctx, file, (source) => insertIntoSequence(source, target.seq, pythonString(value, quoteOf(target.seq, tree)), at));
+  editPython(ctx, file, (source) => insertIntoSequence(source, target.seq, pythonString(value, quoteOf(target.seq, tree)), at));
   return { id, status: 'change', file, line: ctx.workspace.lineOnDisk(file, lineOf(target.statement)), summary: `add '${value}' to ${name} in ${shown}` };
 }
 
@@ -123,7 +117,7 @@ function planLoadDotenv(ctx: PlanContext, file: string, outcomes: StepOutcome[])
   }
   const shown = ctx.display(file);
   if (!importsName(parsePython(ctx.workspace.read(file)!), 'load_dotenv')) {
-    edit(ctx, file, (text, tree) =>
+    editPython(ctx, file, (text, tree) =>
       addImport(text, tree, { statement: 'from dotenv import load_dotenv', module: 'dotenv', section: 'thirdparty' }, firstParty(ctx)),
     );
   }
@@ -143,7 +137,7 @@ function planLoadDotenv(ctx: PlanContext, file: string, outcomes: StepOutcome[])
     includedBy && call.includes('__file__')
       ? `# include() runs this file in ${ctx.display(includedBy)}: __file__ is that file.${detectEolOf(ctx.workspace.read(file)!)}${call}`
       : call;
-  edit(ctx, file, (t, tr) => {
+  editPython(ctx, file, (t, tr) => {
     // Right after the name it uses (BASE_DIR), else after the imports.
     const anchor = base?.boundBy ? findAssignments(tr, base.boundBy).find((a) => !a.conditional)!.statement : leadingImportEnd(tr);
     return insertAfterWithBlankLines(t, anchor ?? tr.rootNode.namedChildren[0]!, statement);
@@ -160,10 +154,10 @@ export function dunderFile(ctx: PlanContext, file: string): string {
 export function ensureImports(ctx: PlanContext, file: string, source: string): void {
   const tree = parsePython(ctx.workspace.read(file)!);
   if (/\bos\.path\b/.test(source) && !importsName(tree, 'os')) {
-    edit(ctx, file, (t, tr) => addImport(t, tr, { statement: 'import os', module: 'os', section: 'stdlib' }, firstParty(ctx)));
+    editPython(ctx, file, (t, tr) => addImport(t, tr, { statement: 'import os', module: 'os', section: 'stdlib' }, firstParty(ctx)));
   }
   if (/\bPath\(/.test(source) && !importsName(tree, 'Path', 'pathlib')) {
-    edit(ctx, file, (t, tr) => addImport(t, tr, { statement: 'from pathlib import Path', module: 'pathlib', section: 'stdlib' }, firstParty(ctx)));
+    editPython(ctx, file, (t, tr) => addImport(t, tr, { statement: 'from pathlib import Path', module: 'pathlib', section: 'stdlib' }, firstParty(ctx)));
   }
 }
 
@@ -231,9 +225,9 @@ function planKeys(ctx: PlanContext, file: string, outcomes: StepOutcome[]): void
   }
   if (lines.length === 0) return;
   if (missingKeys.length > 0 && !importsName(parsePython(ctx.workspace.read(file)!), 'os')) {
-    edit(ctx, file, (t, tr) => addImport(t, tr, { statement: 'import os', module: 'os', section: 'stdlib' }, firstParty(ctx)));
+    editPython(ctx, file, (t, tr) => addImport(t, tr, { statement: 'import os', module: 'os', section: 'stdlib' }, firstParty(ctx)));
   }
-  edit(ctx, file, (t, tr) => appendBlock(t, tr, lines.join(detectEolOf(t))));
+  editPython(ctx, file, (t, tr) => appendBlock(t, tr, lines.join(detectEolOf(t))));
   outcomes.push(...added);
 }
 

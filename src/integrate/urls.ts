@@ -4,13 +4,13 @@
  * they need. Routes already present by name are not added again.
  */
 import type { StepOutcome } from '../plan/types.js';
-import { checkEdit } from '../python/checked-edit.js';
 import { findImports, importsName } from '../python/locate.js';
-import { lineOf, parsePython, type Tree } from '../python/parser.js';
+import { lineOf, parsePython } from '../python/parser.js';
 import { insertIntoSequence } from '../python/splice.js';
 import { addImport } from '../python/statements.js';
 import { preferredQuote, pythonString, type Quote } from '../python/style.js';
 import type { PlanContext } from './context.js';
+import { editPython } from './edit-python.js';
 import { ROUTE_NAMES, freeModuleAlias, type UrlFacts } from './url-facts.js';
 import { isCatchAll, readUrlpatterns } from './url-patterns.js';
 
@@ -21,37 +21,27 @@ interface Route {
   name: string;
 }
 
-function edit(ctx: PlanContext, file: string, change: (text: string, tree: Tree) => string): void {
-  const before = ctx.workspace.read(file)!;
-  ctx.workspace.write(file, checkEdit(before, change(before, parsePython(before)), ctx.display(file)));
-}
-
 /** Makes `name` importable from django.urls (joining an existing `from django.urls import ...`). */
 function ensureDjangoUrlsName(ctx: PlanContext, file: string, name: string): void {
   if (importsName(parsePython(ctx.workspace.read(file)!), name)) return;
-  edit(ctx, file, (text, t) => addImport(text, t, { statement: `from django.urls import ${name}`, module: 'django.urls', section: 'thirdparty' }));
+  editPython(ctx, file, (text, t) => addImport(text, t, { statement: `from django.urls import ${name}`, module: 'django.urls', section: 'thirdparty' }));
 }
 
 /** The name urls.py uses for one of our modules: an existing import of it, or a new one. */
 function ensureModuleImport(ctx: PlanContext, file: string, facts: UrlFacts, module: string): string {
   const tree = parsePython(ctx.workspace.read(file)!);
   const from = facts.importFrom;
+  // `from X import module` (or `import module` when from is null) already there: use its name.
   for (const imp of findImports(tree)) {
-    if (from !== null && imp.from === from) {
-      const found = imp.names.find((n) => n.name === module);
-      if (found) return found.alias ?? found.name;
-    }
-    if (from === null && imp.from === null) {
-      const found = imp.names.find((n) => n.name === module);
-      if (found) return found.alias ?? found.name;
-    }
+    const found = imp.from === from ? imp.names.find((n) => n.name === module) : undefined;
+    if (found) return found.alias ?? found.name;
   }
   const { alias, renamed } = freeModuleAlias(ctx.workspace.read(file)!, module, `workos_${module}`);
   const target = renamed ? `${module} as ${alias}` : module;
   const statement = from === null ? `import ${target}` : `from ${from} import ${target}`;
   // The project's own modules: the local section, after Django's imports.
   const sortKey = from ?? module;
-  edit(ctx, file, (text, t) => addImport(text, t, { statement, module: sortKey, section: 'local' }, new Set([sortKey.split('.')[0]!])));
+  editPython(ctx, file, (text, t) => addImport(text, t, { statement, module: sortKey, section: 'local' }, new Set([sortKey.split('.')[0]!])));
   return alias;
 }
 
@@ -125,7 +115,7 @@ export function planUrls(ctx: PlanContext, facts: UrlFacts, addHome: boolean, vi
     const ours = new Set<string>(Object.values(ROUTE_NAMES));
     const lastOurs = patterns.findLastIndex((p) => p.name !== null && ours.has(p.name));
     const at = lastOurs >= 0 ? lastOurs + 1 : firstCatchAll >= 0 ? firstCatchAll : list.elements.length;
-    edit(ctx, file, (source) => insertIntoSequence(source, list, renderRoute(route, aliases[route.module]!, quote), at));
+    editPython(ctx, file, (source) => insertIntoSequence(source, list, renderRoute(route, aliases[route.module]!, quote), at));
   }
   const outcomes: StepOutcome[] = [
     {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { DoctorCheckJson } from '../../src/doctor/render.js';
 import { cli, gitInit, stateDir, type CliResult } from '../helpers/cli.js';
-import { copyOfStartProject, repoRoot, tempDir, VENVS, type DjangoLine } from '../helpers/django.js';
+import { copyOfStartProject, tempDir, VENVS, type DjangoLine } from '../helpers/django.js';
 
 const run = promisify(execFile);
 

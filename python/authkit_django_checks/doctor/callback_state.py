@@ -5,6 +5,7 @@ callback compares it (login CSRF).
 import ast
 
 from ..report import PASS, SKIP, WARN, result
+from .roles import routed_view
 
 
 def names_in(node):
@@ -65,12 +66,10 @@ def sdk_call(tree, method):
 
 def check_callback_state(ctx):
     """The login view sends a state and the callback compares it (login CSRF)."""
-    if ctx.settings is None:
-        return result(SKIP, "settings did not load")
-    callback = ctx.roles.get("callback")
+    callback, skip = routed_view(ctx, "callback")
+    if skip:
+        return skip
     login = ctx.roles.get("login")
-    if callback is None:
-        return result(SKIP, "no routed callback view")
     callback_tree = callback.tree()
     if callback_tree is None:
         return result(SKIP, f"the source of {callback.name} is not available")

@@ -1,17 +1,16 @@
 """Checks of the HTTP methods the callback and logout views accept."""
 
 from ..context import urls_module_file
-from ..report import FAIL, PASS, SKIP, WARN, result
+from ..report import FAIL, PASS, WARN, result
 from ..site_requests import client_get, page_text, raised
+from .roles import routed_view
 
 
 def check_callback_method(ctx):
     """WorkOS sends the browser back with a GET: the callback must answer it."""
-    if ctx.settings is None:
-        return result(SKIP, "settings did not load")
-    callback = ctx.roles.get("callback")
-    if callback is None or not callback.path:
-        return result(SKIP, "no routed callback view")
+    callback, skip = routed_view(ctx, "callback", needs_path=True)
+    if skip:
+        return skip
     response = client_get(ctx, callback.path)
     status = response.status_code
     where = (
@@ -82,11 +81,9 @@ def check_callback_method(ctx):
 
 def check_logout_method(ctx):
     """Logout by GET lets any page sign users out (a link, an <img>)."""
-    if ctx.settings is None:
-        return result(SKIP, "settings did not load")
-    logout = ctx.roles.get("logout")
-    if logout is None or not logout.path:
-        return result(SKIP, "no routed logout view")
+    logout, skip = routed_view(ctx, "logout", needs_path=True)
+    if skip:
+        return skip
     response = client_get(ctx, logout.path)
     status = response.status_code
     if status >= 500:

@@ -212,3 +212,14 @@ def describe_role(found):
         + (f", URL name {found.url_name!r}" if found.url_name else "")
     )
     return f"{found.role} -> {shown} ({how})"
+
+
+def routed_view(ctx, role, needs_path=False):
+    """The view found for `role` ("login", "callback", "logout"), or the skip result
+    that says why there is none to check: (view, None) or (None, skip)."""
+    if ctx.settings is None:
+        return None, result(SKIP, "settings did not load")
+    found = ctx.roles.get(role)
+    if found is None or (needs_path and not found.path):
+        return None, result(SKIP, f"no routed {role} view")
+    return found, None

@@ -5,6 +5,7 @@ rather than the SDK's objects.
 import ast
 
 from ..report import FAIL, PASS, SKIP, WARN, result
+from .roles import routed_view
 
 JSON_SERIALIZER = "django.contrib.sessions.serializers.JSONSerializer"
 
@@ -85,11 +86,9 @@ def key_text(subscript):
 
 def check_session_user(ctx):
     """The callback keeps plain data in the session, not the SDK's objects."""
-    if ctx.settings is None:
-        return result(SKIP, "settings did not load")
-    callback = ctx.roles.get("callback")
-    if callback is None:
-        return result(SKIP, "no routed callback view")
+    callback, skip = routed_view(ctx, "callback")
+    if skip:
+        return skip
     tree = callback.tree()
     if tree is None:
         return result(SKIP, f"the source of {callback.name} is not available")
