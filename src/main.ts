@@ -49,6 +49,7 @@ const COMMANDS: Record<string, CommandDef> = {
       'client-id': { type: 'string' },
       views: { type: 'string' },
       'redirect-uri': { type: 'string' },
+      'force-read-only': { type: 'boolean' },
     },
     optionHelp: [
       ['--dry-run', 'show the plan and the diff; write nothing, run nothing'],
@@ -61,6 +62,7 @@ const COMMANDS: Record<string, CommandDef> = {
       ['--client-id ID', 'WorkOS client id (client_...); also read from $WORKOS_CLIENT_ID'],
       ['--views DIR', 'the folder to put auth_views.py in (default: the project package)'],
       ['--redirect-uri URL', 'a fixed callback URL instead of the one built from each request'],
+      ['--force-read-only', 'rewrite files you made read-only (mode 444) instead of refusing; they stay read-only'],
       ...projectHelp,
     ],
     load: async () => (await import('./commands/init.js')).runInit,

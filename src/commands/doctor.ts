@@ -25,6 +25,7 @@ import { loadPythonParser } from '../python/parser.js';
 import { EXIT, UserError } from '../util/errors.js';
 import { palette, writeLine, type Io, type Palette } from '../util/output.js';
 import { canPrompt, confirm } from '../util/prompt.js';
+import { prepareProject } from './interrupted.js';
 import { discoverOptions } from './options.js';
 
 /** --fix repairs, re-checks, and repairs what the re-check found (a migrate after adding the sessions app). */
@@ -92,6 +93,10 @@ export async function runDoctor(args: CommandArgs, io: Io): Promise<number> {
     if (error.hint) writeLine(io.stderr, error.hint);
     report.error = { message: error.message, hint: error.hint ?? null };
     return finish(error.exitCode);
+  }
+  // The lock, then an earlier interrupted run settled (files changed: look again).
+  if (await prepareProject(model, io, { command: 'doctor', yes: flags.yes, json: flags.json, settleInterrupted: true })) {
+    model = await discover(args.dir, discoverOptions(args, io));
   }
   registerProjectSecrets(model, io.env);
   await loadPythonParser();

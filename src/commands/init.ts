@@ -30,6 +30,7 @@ import { readFileSync } from 'node:fs';
 import { projectChecksJson, renderProjectChecks } from '../verify/render.js';
 import { runProjectChecks } from '../verify/run-project-checks.js';
 import type { ProjectChecksReport } from '../verify/types.js';
+import { prepareProject } from './interrupted.js';
 import {
   credentialOption,
   discoverOptions,
@@ -70,11 +71,34 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
   registerSecret(apiKey);
 
   // The Django version is only shown here: no interpreter subprocess for it.
-  const model = await discover(args.dir, { ...discoverOptions(args, io), probeInterpreter: false });
+  let model = await discover(args.dir, { ...discoverOptions(args, io), probeInterpreter: false });
   await loadPythonParser();
+  // The lock, then an earlier interrupted run settled (files changed: look again).
+  if (!flags.dryRun && (await prepareProject(model, io, { command: 'init', yes: flags.yes, json: flags.json, settleInterrupted: true }))) {
+    model = await discover(args.dir, { ...discoverOptions(args, io), probeInterpreter: false });
+  }
   const display = (file: string) => relative(model.repoRoot, file).split('\\').join('/') || '.';
 
   say(describeProject(model, display, p));
+  // A file discovery could not read as UTF-8 is one we would read or edit: stop, saying where.
+  const unreadable = model.problems.find((problem) => problem.code === 'file-not-utf8' || problem.code === 'file-unreadable');
+  if (unreadable?.file) {
+    throw new UserError(
+      `${display(unreadable.file)}${unreadable.line ? `:${unreadable.line}` : ''}: ${unreadable.message}; nothing was written`,
+      EXIT.error,
+      unreadable.code === 'file-not-utf8' ? 'Save the file as UTF-8 (for example with iconv -f latin1 -t utf-8), then run init again.' : undefined,
+    );
+  }
+  const urlsComputed = model.problems.some((problem) => problem.code === 'root-urlconf-computed');
+  if (!model.settingsFile || (!model.urlsFile && !urlsComputed)) {
+    // Without both, the views and routes have nowhere to go: writing .env alone would only
+    // leave debris. (A computed ROOT_URLCONF is a manual step instead, with the snippet.)
+    throw new UserError(
+      `the ${model.settingsFile ? 'root urls module' : 'settings file'} of ${display(model.managePy)} was not found; nothing was written`,
+      EXIT.error,
+      'Run `authkit-django inspect` to see what was found, or name the settings module with --settings.',
+    );
+  }
 
   // Credentials: ask on a terminal for what is neither given nor in .env.
   const envText = readUtf8IfExists(model.env.file);
@@ -187,7 +211,7 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
   // Apply.
   let applied: ReturnType<typeof applyChanges> | null = null;
   if (plan.changes.length > 0) {
-    applied = applyChanges(model.projectRoot, plan.changes, 'init', io.env);
+    applied = applyChanges(model, plan.changes, 'init', io.env, { forceReadOnly: args.values['force-read-only'] === true });
     report.applied = true;
     say('');
     say(`${p.green('Applied')}: ${report.files.filter((f) => f.action === 'created').length} created, ${report.files.filter((f) => f.action === 'changed').length} changed. ${p.dim('Undo with: authkit-django undo')}`);

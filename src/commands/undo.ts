@@ -9,6 +9,7 @@ import { performUndo, planUndo } from '../plan/undo.js';
 import { EXIT } from '../util/errors.js';
 import { palette, writeLine, type Io } from '../util/output.js';
 import { canPrompt, confirm } from '../util/prompt.js';
+import { prepareProject } from './interrupted.js';
 import { discoverOptions } from './options.js';
 
 export async function runUndo(args: CommandArgs, io: Io): Promise<number> {
@@ -16,12 +17,14 @@ export async function runUndo(args: CommandArgs, io: Io): Promise<number> {
   const yes = args.values.yes === true;
   const p = palette(io.color && !json);
   const model = await discover(args.dir, discoverOptions(args, io));
-  const plan = planUndo(model.projectRoot, io.env);
+  // The lock, and temporary files a killed run left; an interrupted entry is what undo undoes.
+  await prepareProject(model, io, { command: 'undo', yes, json, settleInterrupted: false });
+  const plan = planUndo(model, io.env);
   const show = (file: string) => relative(model.dir, file).split('\\').join('/') || '.';
   const actions = plan.files.filter((f) => f.action !== 'unchanged');
   const out = json ? io.stderr : io.stdout;
   if (!json) {
-    writeLine(out, `Undo authkit-django ${plan.entry.command} of ${plan.entry.id}:`);
+    writeLine(out, `Undo authkit-django ${plan.entry.command} of ${plan.entry.id}${plan.entry.state === 'applying' ? ' (interrupted while writing: rolling it back)' : ''}:`);
     for (const f of actions) writeLine(out, `  ${f.action === 'delete' ? p.red('delete ') : p.yellow('restore')}  ${show(f.path)}`);
   }
   if (!yes) {

@@ -8,6 +8,8 @@
 import { existsSync, lstatSync, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../util/errors.js';
+import { isInside } from './paths.js';
+import { findRepoRoot } from './repo-root.js';
 
 /** Folder names never searched (every dot-folder is skipped as well). */
 const SKIPPED_FOLDERS = new Set([
@@ -78,20 +80,28 @@ export function chooseManagePy(dir: string, project: string | undefined, cwd = p
       'Run authkit-django from your Django project (the folder with manage.py), or name it with --project PATH.',
     );
   }
-  return rank(found);
+  return rank(found, dir);
 }
 
-function rank(found: string[]): ManagePyChoice {
+function rank(found: string[], dir: string): ManagePyChoice {
   const first = found[0]!;
-  const managePy = followSymlink(first);
+  const managePy = followSymlink(first, dir);
   const candidates = found.filter((path) => path !== managePy);
   return { managePy, candidates };
 }
 
-/** A symlinked manage.py stands for the real file: Python puts the real file's folder on sys.path. */
-function followSymlink(path: string): string {
+/**
+ * A symlinked manage.py stands for the real file (Python puts the real file's folder on
+ * sys.path), but only when that file is inside the link's repository: a project is never
+ * taken from, and so never written to, a folder outside it. Otherwise the link's own
+ * folder is the project.
+ */
+function followSymlink(path: string, dir: string): string {
   try {
-    return lstatSync(path).isSymbolicLink() ? realpathSync(path) : path;
+    if (!lstatSync(path).isSymbolicLink()) return path;
+    const real = realpathSync(path);
+    const repo = realpathSync(findRepoRoot(dirname(path), dir).repoRoot);
+    return isInside(real, repo) ? real : path;
   } catch {
     return path;
   }
@@ -115,7 +125,7 @@ function projectManagePy(project: string, dir: string, cwd: string): string {
   for (const base of [cwd, dir]) {
     const path = resolve(base, project);
     const managePy = isDirectory(path) ? join(path, 'manage.py') : path;
-    if (isFile(managePy)) return followSymlink(managePy);
+    if (isFile(managePy)) return followSymlink(managePy, dir);
   }
   throw new UserError(
     `--project ${project}: no manage.py there.`,

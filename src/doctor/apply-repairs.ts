@@ -41,7 +41,7 @@ export async function applyRepairs(plan: RepairPlan, model: ProjectModel, io: Io
   const toolFiles = plan.install ? plan.install.modifies.filter((f) => !plan.changes.some((c) => c.file === f)) : [];
   let applied: ApplyResult | null = null;
   if (plan.changes.length > 0 || toolFiles.length > 0) {
-    applied = applyChanges(model.projectRoot, plan.changes, 'doctor', io.env);
+    applied = applyChanges(model, plan.changes, 'doctor', io.env);
     run.files = plan.changes.map((c) => ({ path: c.file, action: c.before === null ? 'created' : 'changed' }));
   }
 

@@ -28,6 +28,7 @@ import {
   templateDirsCheck,
   urlNamesCheck,
 } from './runtime-checks.js';
+import { leftoversCheck } from './leftovers.js';
 import { secretsInGitCheck } from './secrets-in-git.js';
 import type { DoctorCheck } from './types.js';
 
@@ -38,6 +39,7 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
   envLoadedCheck,
   envGitignoreCheck,
   secretsInGitCheck,
+  leftoversCheck,
   settingsCheck,
   apiKeyCheck,
   clientIdCheck,

@@ -5,17 +5,38 @@
  * so that applying and undoing leave no trace in the repository.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
+import { EXIT, UserError } from '../util/errors.js';
 
 export interface JournalFile {
+  /** The path the plan named (for a symbolic link: the link itself). */
   path: string;
+  /**
+   * For a symbolic link: what the link says (readlink), so undo can put the link back as
+   * a link; the bytes were written to `target`.
+   */
+  link?: string;
+  /** The real file written, when it is not `path` (the target of a link). */
+  target?: string;
   /** Base64 of the bytes before; null when the file did not exist. */
   before: string | null;
   beforeMode: number | null;
   /** sha256 of the bytes after; null until known (a package manager's files before it runs). */
   afterSha256: string | null;
+  /**
+   * Base64 of the bytes to write, kept only while the entry is `applying`: an interrupted
+   * apply can then be finished, not only rolled back.
+   */
+  after?: string;
+  /** The mode the file is written with (with `after`, to finish an interrupted apply). */
+  afterMode?: number;
+}
+
+/** The file whose bytes an entry's record describes (a link's target, else the path). */
+export function writtenPath(file: JournalFile): string {
+  return file.target ?? file.path;
 }
 
 export interface JournalEntry {
@@ -67,7 +88,11 @@ export class Journal {
       data = JSON.parse(readFileSync(file, 'utf8')) as JournalData;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw new Error(`the undo journal ${file} cannot be read (${(error as Error).message})`);
+        throw new UserError(
+          `the undo journal ${file} cannot be read (${(error as Error).message}); nothing was written`,
+          EXIT.error,
+          'Move that file away to start a new journal (authkit-django then cannot undo its earlier runs).',
+        );
       }
     }
     return new Journal(file, data);
@@ -100,6 +125,14 @@ export class Journal {
     mkdirSync(join(this.file, '..'), { recursive: true, mode: 0o700 });
     const tmp = `${this.file}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(this.data), { mode: 0o600 });
+    // On disk before the rename, and the rename on disk before any project file changes:
+    // after a power cut the journal is either the old one or the new one, whole.
+    const fd = openSync(tmp, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, this.file);
   }
 }

@@ -1,9 +1,12 @@
 /**
  * Review: what the plan will do, for people (summary + colored unified diff) and for
- * programs (the JSON shape of each step). Secrets in .env files are masked.
+ * programs (the JSON shape of each step). Every line shown is masked: .env values of
+ * secret-looking keys, and in any file a registered secret or a string shaped like a
+ * WorkOS key (a key written into settings.py by hand shows up as diff context).
  */
 import { isDotenvFile, maskDotenvLine } from '../integrate/dotenv-file.js';
 import type { Palette } from '../util/output.js';
+import { maskSecrets } from '../util/secrets.js';
 import { diffStat, unifiedDiff } from './diff.js';
 import type { FileChange, StepOutcome, StepStatus } from './types.js';
 
@@ -19,7 +22,7 @@ export function renderDiffs(changes: FileChange[], display: (file: string) => st
     .map((c) =>
       unifiedDiff(display(c.file), c.before, c.after, {
         palette,
-        ...(isDotenvFile(c.file) ? { mask: maskDotenvLine } : {}),
+        mask: isDotenvFile(c.file) ? (line: string) => maskSecrets(maskDotenvLine(line)) : maskSecrets,
       }),
     )
     .join('\n\n');
@@ -37,7 +40,7 @@ export function renderSummary(outcomes: StepOutcome[], changes: FileChange[], di
   for (const o of outcomes) {
     const where = o.file ? p.dim(`  ${display(o.file)}${o.line ? `:${o.line}` : ''}`) : '';
     lines.push(`  ${MARK[o.status](p)}  ${o.summary}${o.status === 'manual' ? where : ''}`);
-    if (o.note) lines.push(`          ${p.dim(o.note)}`);
+    if (o.note) lines.push(`          ${p.dim(maskSecrets(o.note))}`);
     if (o.status === 'manual' && o.reason) lines.push(`          ${p.dim(`why: ${o.reason}`)}`);
   }
   const created = changes.filter((c) => c.before === null).length;
@@ -67,7 +70,7 @@ export function renderManualSteps(outcomes: StepOutcome[], display: (file: strin
       const body = [o.reason && o.status === 'manual' ? `  ${o.reason}` : '', o.note && o.status !== 'manual' ? `  ${o.note}` : '']
         .filter(Boolean)
         .join('\n');
-      const snippet = o.snippet ? o.snippet.split('\n').map((l) => `    ${p.green(l)}`).join('\n') : '';
+      const snippet = o.snippet ? maskSecrets(o.snippet).split('\n').map((l) => `    ${p.green(l)}`).join('\n') : '';
       return [head, body, snippet].filter(Boolean).join('\n');
     })
     .join('\n\n');

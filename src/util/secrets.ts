@@ -72,6 +72,15 @@ export function registerSecret(value: string | undefined): void {
   if (value && value.length >= MIN_SECRET_LENGTH) registered.add(value);
 }
 
+/**
+ * Masks every registered secret and every string shaped like a WorkOS key: for text shown
+ * from the project's own files (a diff's context lines, a snippet), which may hold a key
+ * the user wrote into settings.py by hand.
+ */
+export function maskSecrets(text: string): string {
+  return redactSecrets(text, [...registered]);
+}
+
 /** Removes every registered secret from text about to be printed. */
 export function redact(text: string): string {
   let out = text;
