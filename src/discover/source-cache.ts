@@ -84,7 +84,7 @@ export class SourceCache {
     const text = this.text(path);
     let tree: Tree | null = null;
     if (text !== null) {
-      tree = parsePython(text);
+      tree = parsePython(text, path);
       const error = firstSyntaxError(tree);
       if (error) {
         this.report({

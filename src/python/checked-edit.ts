@@ -1,5 +1,5 @@
 import { EXIT, UserError } from '../util/errors.js';
-import { firstSyntaxError, lineOf, parsePython } from './parser.js';
+import { firstSyntaxError, lineOf, parseEdited, parsePython } from './parser.js';
 
 /**
  * An edit the engine will not make: the file is left as it was. The user's file causes
@@ -22,11 +22,12 @@ export class EditRefused extends UserError {
  * anything is written. `file` is the name shown to the user.
  */
 export function checkEdit(before: string, after: string, file: string): string {
-  const broken = firstSyntaxError(parsePython(before));
+  const broken = firstSyntaxError(parsePython(before, file));
   if (broken) {
     throw new EditRefused(`${file} has a syntax error at line ${lineOf(broken)}; fix it and run the command again (nothing was written)`, file, lineOf(broken));
   }
-  const node = firstSyntaxError(parsePython(after));
+  // Re-parsed around the edit only: the rest of the tree is the one `before` had.
+  const node = firstSyntaxError(parseEdited(before, after, file));
   if (node) {
     throw new EditRefused(`editing ${file} would produce invalid Python at line ${lineOf(node)}; nothing was written`, file, lineOf(node));
   }

@@ -1,0 +1,91 @@
+// Benchmark: parse and plan (`init --dry-run`: discover, parse, every planned edit, the
+// diff) on a startproject whose settings.py is padded to 100 KB, 1 MB and 2 MB with
+// module-level assignments and comments; and the peak memory of a real
+// `init --yes --no-install --no-verify` on a plain startproject.
+// Goals: linear cost, 2 MB under 1 s; peak memory of init under 100 MB.
+//
+// Usage: node scripts/build.mjs && node bench/large-files.mjs [--runs N]
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const args = process.argv.slice(2);
+const runs = Number(args[args.indexOf('--runs') + 1]) || 3;
+const cli = process.env.BENCH_CLI ?? join(root, 'dist', 'cli.js');
+const admin = join(root, '.venvs', 'bare52', 'bin', 'django-admin');
+for (const [path, hint] of [[cli, 'node scripts/build.mjs'], [admin, 'node scripts/setup-test-env.mjs']]) {
+  if (!existsSync(path)) {
+    console.error(`${path} is missing: run \`${hint}\` first`);
+    process.exit(1);
+  }
+}
+
+const work = mkdtempSync(join(tmpdir(), 'authkit-bench-large-'));
+process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+const pristine = join(work, 'pristine');
+mkdirSync(pristine);
+spawnSync(admin, ['startproject', 'mysite', pristine], { env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+
+const env = { ...process.env, NO_COLOR: '1' };
+delete env.VIRTUAL_ENV;
+const KEYS = ['--api-key', 'sk_test_bench00000000', '--client-id', 'client_bench'];
+
+/** A copy of the startproject with settings.py padded to about `bytes` (sessions removed, so the plan edits the list). */
+function padded(bytes) {
+  const dir = join(work, `padded-${bytes}`);
+  cpSync(pristine, dir, { recursive: true });
+  const file = join(dir, 'mysite', 'settings.py');
+  const text = readFileSync(file, 'utf8').replace("    'django.contrib.sessions',\n", '');
+  const lines = [];
+  let size = text.length;
+  for (let i = 0; size < bytes; i++) {
+    const line = `SETTING_${i} = {'name': 'value ${i}', 'items': [1, 2, 3], 'enabled': True}  # note ${i}\n`;
+    lines.push(line);
+    size += line.length;
+  }
+  writeFileSync(file, text.replace('ALLOWED_HOSTS = []\n', `ALLOWED_HOSTS = []\n${lines.join('')}`));
+  return dir;
+}
+
+function run(argv, cwd, extraEnv) {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, ['--import', join(here, 'peak-rss.mjs'), ...argv], {
+    cwd,
+    env: { ...env, ...extraEnv },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0) throw new Error(`${argv.join(' ')} exited ${result.status}: ${result.stderr}`);
+  const rss = Number(/PEAK_RSS_KB (\d+)/.exec(result.stderr.toString())?.[1] ?? NaN);
+  return { ms, rssMb: rss / 1024 };
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+console.log(`parse and plan (init --dry-run) by settings.py size (median of ${runs})`);
+const rows = [];
+for (const bytes of [100 * 1024, 1024 * 1024, 2 * 1024 * 1024]) {
+  const dir = padded(bytes);
+  const samples = Array.from({ length: runs }, () => run([cli, 'init', dir, '--dry-run', ...KEYS], dir, { AUTHKIT_DJANGO_STATE_DIR: join(work, 'state-dry') }));
+  const ms = median(samples.map((s) => s.ms));
+  const rss = median(samples.map((s) => s.rssMb));
+  rows.push({ bytes, ms });
+  console.log(`  ${(bytes / 1024).toFixed(0).padStart(5)} KB  ${ms.toFixed(0).padStart(6)} ms  ${(ms / (bytes / 1024 / 1024)).toFixed(0).padStart(6)} ms/MB  peak ${rss.toFixed(0)} MB`);
+}
+const two = rows[rows.length - 1].ms;
+const perMb = rows.map((r) => r.ms / (r.bytes / 1024 / 1024));
+console.log(`  2 MB under 1 s: ${two < 1000 ? 'met' : 'NOT met'}; ms per MB from 1 MB to 2 MB: ${perMb[1].toFixed(0)} -> ${perMb[2].toFixed(0)} (linear when about equal)`);
+
+const peaks = [];
+for (let i = 0; i < runs; i++) {
+  const copy = join(work, `init-${i}`);
+  cpSync(pristine, copy, { recursive: true });
+  peaks.push(run([cli, 'init', '--yes', '--no-install', '--no-verify', ...KEYS], copy, { AUTHKIT_DJANGO_STATE_DIR: join(work, `state-${i}`) }).rssMb);
+}
+const peak = median(peaks);
+console.log(`peak memory of init --yes --no-install --no-verify on a startproject: ${peak.toFixed(0)} MB (goal < 100 MB) ${peak < 100 ? 'met' : 'NOT met'}`);
