@@ -11,7 +11,6 @@ import {
   chmodSync,
   closeSync,
   existsSync,
-  fsyncSync,
   lstatSync,
   mkdirSync,
   openSync,
@@ -61,7 +60,9 @@ const noSteps = new Steps(null);
 
 /**
  * Writes `bytes` to `file` through a temporary file (made by `temp`, by default beside
- * the target) and a rename. The temporary file is the owner's only until it is complete.
+ * the target) and a rename: a reader, or a process killed at any point, sees the old
+ * bytes or the new ones, never part of them. Only the journal is fsynced (it must be on
+ * disk before any file changes); fsyncing every file would double the cost of a run.
  */
 export function writeAtomic(file: string, bytes: Buffer | string, mode: number, temp?: TempPlacer, steps: Steps = noSteps): void {
   const tmp = (temp ?? new TempPlacer([])).pathFor(file);
@@ -73,7 +74,6 @@ export function writeAtomic(file: string, bytes: Buffer | string, mode: number, 
       writeSync(fd, buffer, 0, half);
       steps.step(); // a crash with half the bytes in the temporary file
       writeSync(fd, buffer, half, buffer.length - half);
-      fsyncSync(fd);
     } finally {
       closeSync(fd);
     }

@@ -22,7 +22,9 @@ export function applyEdits(source: string, edits: TextEdit[]): string {
   let limit = Infinity;
   for (const { edit } of sorted) {
     if (edit.end > limit) throw new Error('overlapping edits');
-    out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
+    // A BOM is the file's first byte whatever is inserted "at the start" (before line 1).
+    const start = edit.start === 0 && edit.end === 0 && source.startsWith('\uFEFF') ? 1 : edit.start;
+    out = out.slice(0, start) + edit.text + out.slice(Math.max(start, edit.end));
     limit = edit.start;
   }
   return out;
