@@ -172,6 +172,7 @@ export function applyChanges(
   options: ApplyOptions = {},
 ): ApplyResult {
   const { projectRoot, repoRoot } = rootsOf(where);
+  changes = inSafeOrder(changes);
   const realRepo = realOrNull(repoRoot) ?? repoRoot;
   const targets = changes.map((change) => {
     const target = resolveTarget(change.file);
@@ -251,6 +252,15 @@ export function applyChanges(
   journal.save();
   temp.done();
   return { entry, journal };
+}
+
+/**
+ * Ignore rules first, files holding secrets last: a run killed in between never leaves a
+ * new .env that git would pick up.
+ */
+function inSafeOrder(changes: FileChange[]): FileChange[] {
+  const rank = (file: string) => (basename(file) === '.gitignore' ? 0 : /^\.env(\..*)?$/.test(basename(file)) ? 2 : 1);
+  return changes.map((change, i) => ({ change, i })).sort((a, b) => rank(a.change.file) - rank(b.change.file) || a.i - b.i).map((x) => x.change);
 }
 
 /** The entry is whole: the bytes kept to finish it are no longer needed. */

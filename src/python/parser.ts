@@ -63,9 +63,14 @@ export function parsePython(source: string, file?: string): Tree {
   checkSize(source, file);
   const tree = parser.parse(source);
   if (!tree) throw new Error('tree-sitter returned no tree');
+  parseCounts.full++;
+  parseCounts.fullChars += source.length;
   remember(source, tree);
   return tree;
 }
+
+/** How much parsing a run did (tests check that an edit never costs a whole-file parse). */
+export const parseCounts = { full: 0, fullChars: 0, incremental: 0 };
 
 function remember(source: string, tree: Tree): void {
   recentTrees.set(source, tree);
@@ -120,6 +125,7 @@ export function parseEdited(before: string, after: string, file?: string): Tree 
   );
   const tree = parser.parse(after, edited);
   edited.delete();
+  parseCounts.incremental++;
   if (!tree) throw new Error('tree-sitter returned no tree');
   remember(after, tree);
   return tree;

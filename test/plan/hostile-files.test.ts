@@ -273,8 +273,11 @@ describe('interrupted runs and leftovers', () => {
 
   test('a kill with the .env temporary file half written leaves no secret in a committable file; undo cleans up', async () => {
     const { dir, env } = await project();
-    // Step 1 is the journal saved; the first file written is .env: step 2 is half its bytes, step 3 all of them before the rename.
-    assert.equal(await killedInit(dir, env, 3), 'SIGKILL');
+    // Step 1 is the journal saved; then three per file (half written, whole before the
+    // rename, renamed). .env is written last: with N files, step 3N is its whole temporary file.
+    const planned = JSON.parse((await cli(['init', dir, '--dry-run', '--json', '--api-key', KEY, '--client-id', 'client_hostile'], { env })).stdout);
+    assert.ok(planned.files.some((f: { path: string }) => f.path === '.env'));
+    assert.equal(await killedInit(dir, env, 3 * planned.files.length), 'SIGKILL');
     assert.deepEqual(filesHolding(dir, KEY.slice(8)), [], 'no file outside .git holds the key');
     const tmp = join(dir, '.git', 'authkit-django-tmp');
     assert.ok(readdirSync(tmp).length > 0, 'the temporary file is in .git, where git add cannot take it');

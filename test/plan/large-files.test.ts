@@ -1,0 +1,74 @@
+/**
+ * Large files: one whole parse per file (discovery's), every planned edit re-parsed
+ * incrementally, the trees identical to a fresh parse, and a clear refusal above the size
+ * limit before any parsing. (Timings are in bench/large-files.mjs, not here.)
+ */
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import { discover } from '../../src/discover/index.js';
+import { planIntegration } from '../../src/integrate/index.js';
+import { MAX_PARSE_CHARS, loadPythonParser, parseCounts, parseEdited, parsePython, TooLargeToParse } from '../../src/python/parser.js';
+import { UserError } from '../../src/util/errors.js';
+import { cli, stateDir } from '../helpers/cli.js';
+import { copyOfStartProject, snapshotTree } from '../helpers/django.js';
+
+let fresh: (source: string) => string;
+before(async () => {
+  // The parser itself, past parsePython's cache: a tree parsed from nothing.
+  const parser = await loadPythonParser();
+  fresh = (source) => parser.parse(source)!.rootNode.toString();
+});
+
+function pad(text: string, chars: number): string {
+  const lines: string[] = [];
+  for (let i = 0, size = text.length; size < chars; i++) {
+    const line = `SETTING_${i} = {'name': 'value ${i}', 'items': [1, 2, 3]}  # note ${i}\n`;
+    lines.push(line);
+    size += line.length;
+  }
+  return text.replace('ALLOWED_HOSTS = []\n', `ALLOWED_HOSTS = []\n${lines.join('')}`);
+}
+
+test('an incremental re-parse gives the tree a fresh parse gives', () => {
+  const base = "import os\n\nA = [\n    'x',\n]\nif DEBUG:\n    A += ['y']\nB = 'é😀'\n";
+  const edits = [
+    base.replace("    'x',\n", "    'x',\n    'z',\n"),
+    `import sys\n${base}`,
+    `${base}C = 1\n`,
+    base.replace("B = 'é😀'", "B = 'é😀'  # ✓"),
+    base.replace('if DEBUG:\n', 'if DEBUG:\n    pass\n'),
+  ];
+  for (const after of edits) {
+    parsePython(base);
+    assert.equal(parseEdited(base, after).rootNode.toString(), fresh(after));
+  }
+});
+
+test('planning a 300 KB settings file parses it whole once; each edit is re-parsed incrementally', async () => {
+  const dir = await copyOfStartProject('5.2');
+  const file = join(dir, 'mysite', 'settings.py');
+  writeFileSync(file, pad(readFileSync(file, 'utf8').replace("    'django.contrib.sessions',\n", ''), 300 * 1024));
+  const start = { ...parseCounts };
+  const model = await discover(dir, { env: { AUTHKIT_DJANGO_STATE_DIR: stateDir() }, probeInterpreter: false });
+  const plan = planIntegration(model, { apiKey: 'sk_test_large0000000', clientId: 'client_large', replaceExistingEnvValues: false });
+  const settingsChange = plan.changes.find((c) => c.file === file);
+  assert.ok(settingsChange, 'the settings file is edited');
+  const wholeChars = parseCounts.fullChars - start.fullChars;
+  assert.ok(wholeChars < 1.2 * 300 * 1024, `parsed ${wholeChars} characters whole: the 300 KB file more than once`);
+  assert.ok(parseCounts.incremental - start.incremental >= 3, 'the edits were re-parsed incrementally');
+});
+
+test('above the limit: refused before parsing, naming the file; init exits 1 and writes nothing', async () => {
+  assert.throws(() => parsePython('x = 1\n'.repeat(MAX_PARSE_CHARS / 6 + 1), 'big.py'), (error: unknown) => error instanceof TooLargeToParse && error instanceof UserError && /big\.py is too large/.test(error.message));
+  const dir = await copyOfStartProject('5.2');
+  const file = join(dir, 'mysite', 'settings.py');
+  writeFileSync(file, pad(readFileSync(file, 'utf8'), MAX_PARSE_CHARS + 1000));
+  const snapshot = snapshotTree(dir);
+  const result = await cli(['init', dir, '--yes', '--no-install', '--no-verify', '--api-key', 'sk_test_large0000000', '--client-id', 'client_x'], { env: { AUTHKIT_DJANGO_STATE_DIR: stateDir() } });
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(result.stderr, /mysite\/settings\.py is too large to edit safely \(3\.0 MB; the limit is 3 MB\); nothing was written/);
+  assert.doesNotMatch(result.stderr, /internal error/);
+  assert.deepEqual(snapshotTree(dir), snapshot);
+});
