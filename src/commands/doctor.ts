@@ -87,16 +87,16 @@ export async function runDoctor(args: CommandArgs, io: Io): Promise<number> {
   let model: ProjectModel;
   try {
     model = await discover(args.dir, discoverOptions(args, io));
+    // The lock, then an earlier interrupted run settled (files changed: look again).
+    if (await prepareProject(model, io, { command: 'doctor', yes: flags.yes, json: flags.json, settleInterrupted: true })) {
+      model = await discover(args.dir, discoverOptions(args, io));
+    }
   } catch (error) {
     if (!flags.json || !(error instanceof UserError)) throw error;
     writeLine(io.stderr, `authkit-django: ${error.message}`);
     if (error.hint) writeLine(io.stderr, error.hint);
     report.error = { message: error.message, hint: error.hint ?? null };
     return finish(error.exitCode);
-  }
-  // The lock, then an earlier interrupted run settled (files changed: look again).
-  if (await prepareProject(model, io, { command: 'doctor', yes: flags.yes, json: flags.json, settleInterrupted: true })) {
-    model = await discover(args.dir, discoverOptions(args, io));
   }
   registerProjectSecrets(model, io.env);
   await loadPythonParser();

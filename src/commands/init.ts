@@ -74,7 +74,7 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
   let model = await discover(args.dir, { ...discoverOptions(args, io), probeInterpreter: false });
   await loadPythonParser();
   // The lock, then an earlier interrupted run settled (files changed: look again).
-  if (!flags.dryRun && (await prepareProject(model, io, { command: 'init', yes: flags.yes, json: flags.json, settleInterrupted: true }))) {
+  if (await prepareProject(model, io, { command: 'init', yes: flags.yes, json: flags.json, settleInterrupted: true, dryRun: flags.dryRun })) {
     model = await discover(args.dir, { ...discoverOptions(args, io), probeInterpreter: false });
   }
   const display = (file: string) => relative(model.repoRoot, file).split('\\').join('/') || '.';

@@ -18,12 +18,19 @@ export interface PrepareOptions {
   json: boolean;
   /** undo undoes an interrupted entry itself: no question to ask. */
   settleInterrupted: boolean;
+  /** --dry-run writes nothing and takes no lock: it only says that a run was interrupted. */
+  dryRun?: boolean;
 }
 
 /** Returns true when files changed (an interrupted apply finished or rolled back): discover again. */
 export async function prepareProject(model: ProjectModel, io: Io, options: PrepareOptions): Promise<boolean> {
-  await lockProject(model.projectRoot, options.command, io.env);
   const note = (text: string) => writeLine(io.stderr, `authkit-django: ${text}`);
+  if (options.dryRun) {
+    const found = findInterrupted(model.projectRoot, io.env);
+    if (found) note(`warning: an earlier \`authkit-django ${found.entry.command}\` was interrupted while writing (${found.written} of ${found.entry.files.length} files written); the plan below is made from that state. Run without --dry-run to finish it or roll it back.`);
+    return false;
+  }
+  await lockProject(model.projectRoot, options.command, io.env);
   let changed = false;
   const found = options.settleInterrupted ? findInterrupted(model.projectRoot, io.env) : null;
   if (found) {

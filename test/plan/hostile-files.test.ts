@@ -303,3 +303,23 @@ describe('interrupted runs and leftovers', () => {
     assert.match(check.detail, /mysite\/deep\/\.x\.py\.authkit-django-89abcdef\.tmp/);
   });
 });
+
+describe('--dry-run and doctor --json with an interrupted run', () => {
+  test('--dry-run warns and writes nothing; doctor --json reports the refusal in its JSON', async () => {
+    const { dir, env } = await project();
+    const child = spawn(process.execPath, [cliPath, 'init', dir, ...FLAGS], {
+      env: { ...process.env, ...env, NO_COLOR: '1', AUTHKIT_DJANGO_TEST_CRASH_AT: '6' },
+      stdio: 'ignore',
+    });
+    await new Promise((resolve) => child.on('exit', resolve));
+    const crashed = snapshotTree(dir);
+    const dry = await cli(['init', dir, '--dry-run', '--api-key', KEY, '--client-id', 'client_x'], { env });
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stderr, /warning: an earlier `authkit-django init` was interrupted while writing/);
+    assert.deepEqual(snapshotTree(dir), crashed);
+    const doctor = await cli(['doctor', dir, '--json', '--offline'], { env });
+    assert.equal(doctor.code, 1, doctor.stderr);
+    assert.match(JSON.parse(doctor.stdout).error.message, /was interrupted while writing/);
+    assert.deepEqual(snapshotTree(dir), crashed);
+  });
+});
