@@ -24,6 +24,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { stateDirFor } from '../../src/plan/journal.js';
+import { findInterrupted, finish } from '../../src/plan/recover.js';
 import { cli, cliPath, gitInit, stateDir } from '../helpers/cli.js';
 import { copyOfStartProject, snapshotTree, tempDir } from '../helpers/django.js';
 
@@ -269,6 +270,25 @@ describe('interrupted runs and leftovers', () => {
       assert.deepEqual(typeof state === 'object' ? state.sha256 : state, typeof now === 'object' ? now.sha256 : now, path);
     }
     assert.deepEqual([...after.keys()].sort(), [...pristine.keys()].sort());
+  });
+
+  test('finishing an interrupted run (the other choice at a terminal) writes the rest; undo then restores the input', async () => {
+    const { dir, env } = await project();
+    const pristine = snapshotTree(dir);
+    const reference = await project();
+    assert.equal((await init(reference.dir, reference.env)).code, 0);
+    assert.equal(await killedInit(dir, env, 9), 'SIGKILL');
+    const found = findInterrupted(dir, env);
+    assert.ok(found && found.written > 0 && found.written < found.entry.files.length, 'killed part-way');
+    finish(found, { projectRoot: dir, repoRoot: dir }, env);
+    const content = (tree: ReturnType<typeof snapshotTree>) =>
+      new Map([...tree].filter(([path]) => !path.startsWith('.git')).map(([path, state]) => [path, typeof state === 'object' ? state.sha256 : state]));
+    assert.deepEqual(content(snapshotTree(dir)), content(snapshotTree(reference.dir)), 'the same files as a run that was not killed');
+    const journal = JSON.parse(readFileSync(join(stateDirFor(dir, env), 'journal.json'), 'utf8'));
+    assert.equal(journal.entries[0].state, 'applied');
+    assert.equal(journal.entries[0].files[0].after, undefined, 'the bytes kept to finish are dropped');
+    assert.equal((await undo(dir, env)).code, 0);
+    assert.deepEqual(content(snapshotTree(dir)), content(pristine));
   });
 
   test('a kill with the .env temporary file half written leaves no secret in a committable file; undo cleans up', async () => {
