@@ -127,10 +127,11 @@ const COMMANDS: Record<string, CommandDef> = {
   },
   verify: {
     summary: 'run the integration checks; --flow logs in and out through a local WorkOS emulator',
-    usage: 'authkit-django verify [DIR] [--flow] [--json]',
-    options: { ...projectOptions, flow: { type: 'boolean' }, json: { type: 'boolean' } },
+    usage: 'authkit-django verify [DIR] [--flow] [--yes] [--json]',
+    options: { ...projectOptions, flow: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' }, json: { type: 'boolean' } },
     optionHelp: [
-      ['--flow', 'also run the whole login flow over HTTP against the WorkOS emulator'],
+      ['--flow', 'also run the whole login flow over HTTP against the WorkOS emulator, on a throwaway test database'],
+      ['-y, --yes', "with --flow: if no test database can be created, use the project's own"],
       ['--json', 'print one JSON report on stdout'],
       ...projectHelp,
     ],

@@ -13,6 +13,7 @@ import { choosePort, parsePort } from '../flow/ports.js';
 import { registerProjectSecrets } from '../flow/project-secrets.js';
 import { RunserverError, runserverEnv, startRunserver, type RunningServer } from '../flow/runserver.js';
 import { flowBlocker } from '../flow/verify-flow.js';
+import { runtimeSettingsModule } from '../discover/settings-module.js';
 import type { CommandArgs } from '../main.js';
 import { EXIT, UsageError, UserError } from '../util/errors.js';
 import { palette, writeLine, type Io } from '../util/output.js';
@@ -71,14 +72,14 @@ export async function runDev(args: CommandArgs, io: Io): Promise<number> {
     if (!emulator) return EXIT.ok;
     registerProjectSecrets(model, {}, [emulator.apiKey]);
     const workos = { baseUrl: emulator.url, apiKey: emulator.apiKey, clientId: emulator.clientId };
-    const env = runserverEnv(io.env, workos, model.settingsModule);
+    const env = runserverEnv(io.env, workos, runtimeSettingsModule(model, io.env));
     const clean = (text: string) => redactSecrets(text, [...secretsFromEnv(io.env), emulator!.apiKey]);
 
     // The same checks as init and verify, with the emulator's settings: a broken import
     // or an unmigrated database is explained here instead of as a 500 in the browser.
     const checks = await unlessInterrupted(runProjectChecks(model, { env, siteUrl: `http://localhost:${preferredPort}` }));
     if (!checks) return EXIT.ok;
-    const blocker = flowBlocker(checks);
+    const blocker = flowBlocker(checks, 'project');
     const checksFailed = checks.checks.some((c) => c.status === 'fail');
     const tableMissing = checks.checks.some((c) => c.id === 'sessions-table' && c.status === 'warn');
     if (blocker && !(tableMissing && migrate && !checksFailed)) {

@@ -246,6 +246,7 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
     const flow = await flowAfterInit(model, checks, {
       env: io.env,
       palette: p,
+      yes: args.values.yes === true,
       onInterrupt: () => writeLine(io.stderr, 'Interrupted: stopping runserver and the emulator.'),
     });
     report.flow = { status: flow.status, reason: flow.reason, ...(flow.flow ? { report: flow.flow } : {}) };

@@ -1,7 +1,8 @@
 /**
- * `authkit-django verify [DIR] [--flow] [--json]`: the project checks (in the project's
- * own Python), and with --flow the whole login flow over HTTP against WorkOS's emulator
- * (started and stopped here). Exit 0 when everything passed, 4 when a check or a flow
+ * `authkit-django verify [DIR] [--flow] [--yes] [--json]`: the project checks (in the
+ * project's own Python), and with --flow the whole login flow over HTTP against WorkOS's
+ * emulator, on a throwaway test database (started and stopped here). When no test
+ * database can be created, the project's own is used only with consent (--yes counts). Exit 0 when everything passed, 4 when a check or a flow
  * step failed, 1 when the emulator is not available for --flow.
  */
 import { relative, sep } from 'node:path';
@@ -15,6 +16,8 @@ import { flowBlocker, verifyLoginFlow, type FlowReport } from '../flow/verify-fl
 import type { CommandArgs } from '../main.js';
 import { EXIT, UserError } from '../util/errors.js';
 import { palette, writeLine, type Io } from '../util/output.js';
+import { canPrompt, confirm } from '../util/prompt.js';
+import { runtimeSettingsModule } from '../discover/settings-module.js';
 import { projectChecksJson, renderProjectChecks, type ProjectChecksJson } from '../verify/render.js';
 import { runProjectChecks } from '../verify/run-project-checks.js';
 import { discoverOptions } from './options.js';
@@ -61,7 +64,7 @@ export async function runVerify(args: CommandArgs, io: Io): Promise<number> {
   }
   result.project = {
     managePy: relative(model.dir, model.managePy).split(sep).join('/') || 'manage.py',
-    settingsModule: model.settingsModule,
+    settingsModule: runtimeSettingsModule(model, io.env),
     python: model.python.command.join(' '),
   };
 
@@ -79,10 +82,16 @@ export async function runVerify(args: CommandArgs, io: Io): Promise<number> {
       result.flow = { ok: false, blocked: blocker, steps: [] };
       failed = true;
     } else {
-      say(p.dim("Starting WorkOS's emulator and manage.py runserver ..."));
+      say(p.dim("Starting WorkOS's emulator and the site on a throwaway test database ..."));
       const emulator = loaded;
+      const consent = async (why: string): Promise<boolean> => {
+        if (args.values.yes === true) return true;
+        if (json || !canPrompt(io)) return false;
+        writeLine(io.stderr, `${why}.`);
+        return confirm(io, "Sign in on the project's own database instead (it keeps one session row)?", false);
+      };
       const report: FlowReport = await stopAllOnSignal(
-        () => verifyLoginFlow(model, { env: io.env, loaded: emulator }),
+        () => verifyLoginFlow(model, { env: io.env, loaded: emulator, facts: checks.flowFacts!, useProjectDatabase: consent }),
         () => writeLine(io.stderr, 'Interrupted: stopping runserver and the emulator.'),
       );
       for (const line of renderFlowReport(report, p)) say(line);

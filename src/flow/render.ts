@@ -48,6 +48,7 @@ export interface FlowJson {
   emulator: FlowReport['emulator'];
   user: string;
   interpreter: string;
+  database: FlowReport['database'];
   notes: string[];
   summary: Record<StepStatus, number>;
   /** The steps as they are, with `detail` always present (null when none). */
@@ -64,6 +65,7 @@ export function flowJson(report: FlowReport): FlowJson {
     emulator: report.emulator,
     user: report.user,
     interpreter: report.interpreter,
+    database: report.database,
     notes: report.notes,
     summary,
     steps: report.steps.map((s) => ({ ...s, detail: s.detail ?? null })),
