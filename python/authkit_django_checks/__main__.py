@@ -11,8 +11,8 @@ import sys
 from .check_lists import CHECKS, DOCTOR_CHECKS
 from .context import Context, distribution_version
 from .dashboard import dashboard_values
-from .flow_facts import flow_facts
 from .doctor.redirect_uri import check_redirect_uri_doctor
+from .flow_facts import flow_facts
 from .report import failure_from_exception
 
 SCHEMA_VERSION = 1

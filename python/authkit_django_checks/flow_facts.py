@@ -31,7 +31,8 @@ def namespaced_names(resolver, wanted, prefix=""):
 
 
 def route_paths():
-    """name -> {"path", "name"} for each of our routes that reverses, one way or another."""
+    """name -> {"path", "name"} for each of our routes that reverses, one way or the
+    other."""
     from django.urls import NoReverseMatch, get_resolver, reverse
 
     out = {}
