@@ -14,6 +14,7 @@ import { registerProjectSecrets } from '../flow/project-secrets.js';
 import { RunserverError, runserverEnv, startRunserver, type RunningServer } from '../flow/runserver.js';
 import { flowBlocker } from '../flow/verify-flow.js';
 import { runtimeSettingsModule } from '../discover/settings-module.js';
+import { migrateCommand } from '../verify/migrate-step.js';
 import type { CommandArgs } from '../main.js';
 import { EXIT, UsageError, UserError } from '../util/errors.js';
 import { palette, writeLine, type Io } from '../util/output.js';
@@ -87,7 +88,8 @@ export async function runDev(args: CommandArgs, io: Io): Promise<number> {
       tell('');
       if (tableMissing && !checksFailed) {
         tell(`${p.red('Not started:')} the database has no sessions table yet, so signing in cannot be stored.`);
-        tell(`Run ${p.cyan('python manage.py migrate')} in ${model.projectRoot} (or start dev with ${p.cyan('--migrate')}), then run authkit-django dev again.`);
+        const command = migrateCommand(model.python.command, model.projectRoot);
+        tell(`Run ${p.cyan(command)} in ${model.projectRoot} (or start dev with ${p.cyan('--migrate')}), then run authkit-django dev again.`);
       } else {
         tell(`${p.red('Not started:')} ${blocker}.${checksFailed ? ' Fix what the checks report, then run authkit-django dev again.' : ''}`);
       }
@@ -96,7 +98,7 @@ export async function runDev(args: CommandArgs, io: Io): Promise<number> {
     tell(p.dim(`Checks (${checks.interpreter}): ${renderSummary(checks.checks, p)}`));
 
     if (tableMissing && migrate) {
-      tell(p.dim('Running python manage.py migrate ...'));
+      tell(p.dim(`Running ${migrateCommand(model.python.command, model.projectRoot)} ...`));
       const run = await unlessInterrupted(runManageCommand(model, ['migrate', '--noinput'], env, (text) => io.stderr.write(clean(text))));
       if (!run) return EXIT.ok;
       if (run.exit.code !== 0) {

@@ -6,6 +6,7 @@
 import { relative } from 'node:path';
 import { discover } from '../discover/index.js';
 import { flowAfterInit } from '../flow/after-init.js';
+import { needsMigrate } from '../verify/migrate-step.js';
 import type { ProjectModel } from '../discover/model.js';
 import { CREDENTIALS, parseDotenv } from '../integrate/dotenv-file.js';
 import type { IntegrationOptions } from '../integrate/context.js';
@@ -146,6 +147,7 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
     install: { status: 'skipped', reason: 'not run' },
     verify: { status: 'skipped', reason: 'not run' },
     flow: { status: 'skipped', reason: 'not run' },
+    migrate: null,
     exitCode: EXIT.ok,
   };
   const finish = (code: number): number => {
@@ -260,9 +262,18 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
   }
 
   if (installFailed || verifyFailed || flowFailed) return finish(EXIT.verifyFailed);
-  if (manualRequired.length > 0) {
+  // Sessions need their table before the first real sign-in: a step for the user, with
+  // the command for this project's own interpreter (the flow ran on a throwaway database).
+  const migrate = checks?.checks.find((c) => needsMigrate(c));
+  if (migrate?.fix) {
     say('');
-    say(p.yellow(`${manualRequired.length} step${manualRequired.length === 1 ? '' : 's'} need${manualRequired.length === 1 ? 's' : ''} you: see "To do by hand" above.`));
+    say(`${p.bold('To do:')} create the sessions table: ${p.cyan(migrate.fix)}${model.projectRoot === model.dir ? '' : ` (in ${model.projectRoot})`}`);
+    report.migrate = migrate.fix;
+  }
+  if (manualRequired.length > 0 || migrate) {
+    const count = manualRequired.length + (migrate ? 1 : 0);
+    say('');
+    say(p.yellow(`${count} step${count === 1 ? '' : 's'} need${count === 1 ? 's' : ''} you: see ${manualRequired.length > 0 ? '"To do by hand" ' : '"To do" '}above.`));
     return finish(EXIT.needsUser);
   }
   return finish(EXIT.ok);
@@ -367,5 +378,7 @@ interface InitReport {
   install: Record<string, unknown>;
   verify: Record<string, unknown>;
   flow: Record<string, unknown>;
+  /** The migrate command left to the user (sessions table missing), or null. */
+  migrate: string | null;
   exitCode: number;
 }

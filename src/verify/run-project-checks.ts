@@ -11,6 +11,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import type { ProjectModel } from '../discover/model.js';
 import { runtimeSettingsModule } from '../discover/settings-module.js';
 import { packagePath } from '../util/package-root.js';
+import { migrateCommand, withMigrateCommand } from './migrate-step.js';
 import { redactDeep, redactSecrets, secretsFromDotenv, secretsFromEnv } from '../util/secrets.js';
 import { CHECK_STATUSES, type CheckResult, type DashboardValues, type FlowFacts, type ProjectChecksReport } from './types.js';
 
@@ -97,7 +98,7 @@ export async function runProjectChecks(
     const exit = run.signal ? `signal ${run.signal}` : `exit code ${run.exitCode}`;
     return failed(`the checks gave no report (${interpreter}, ${exit})`, stderrTail ? { detail: stderrTail } : {});
   }
-  return redactDeep({ interpreter, ran: true, ...parsed }, secrets);
+  return withMigrateCommand(redactDeep({ interpreter, ran: true, ...parsed }, secrets), migrateCommand(command, model.projectRoot));
 }
 
 /**
