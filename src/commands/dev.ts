@@ -84,7 +84,7 @@ export async function runDev(args: CommandArgs, io: Io): Promise<number> {
     const checksFailed = checks.checks.some((c) => c.status === 'fail');
     const tableMissing = checks.checks.some((c) => c.id === 'sessions-table' && c.status === 'warn');
     if (blocker && !(tableMissing && migrate && !checksFailed)) {
-      for (const line of renderProjectChecks(checks, { palette: p, relativeTo: model.dir })) tell(line);
+      for (const line of renderProjectChecks(checks, { palette: p, relativeTo: model.dir, dashboard: false })) tell(line);
       tell('');
       if (tableMissing && !checksFailed) {
         tell(`${p.red('Not started:')} the database has no sessions table yet, so signing in cannot be stored.`);

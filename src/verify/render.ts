@@ -13,6 +13,8 @@ export interface RenderOptions {
   relativeTo?: string;
   /** How many lines of a failing check's detail to show (default 12). */
   detailLines?: number;
+  /** Show the values to register in the WorkOS dashboard (default true; dev runs on the emulator). */
+  dashboard?: boolean;
 }
 
 const SYMBOL: Record<CheckStatus, string> = { pass: '✓', fail: '✗', warn: '!', skip: '-' };
@@ -83,7 +85,7 @@ export function renderProjectChecks(report: ProjectChecksReport, opts: RenderOpt
     ...renderChecks(report.checks, opts),
     `  ${renderSummary(report.checks, opts.palette)}`,
   ];
-  if (report.dashboard) lines.push('', ...renderDashboard(report.dashboard, opts.palette));
+  if (report.dashboard && opts.dashboard !== false) lines.push('', ...renderDashboard(report.dashboard, opts.palette));
   return lines;
 }
 

@@ -100,7 +100,10 @@ describe('dev', () => {
     const run = startDev([dir, '--port', String(await freePort())]);
     assert.equal(await run.exited, 1);
     assert.match(run.stderr(), /Not started:.* no sessions table/);
-    assert.match(run.stderr(), /Run python manage\.py migrate in .*mysite \(or start dev with --migrate\)/);
+    // The project's own interpreter, not a bare python; and no dashboard values: dev runs on the emulator.
+    assert.ok(run.stderr().includes(`Run ${join(venvs.dj52, 'bin', 'python')} manage.py migrate in `), run.stderr());
+    assert.match(run.stderr(), /mysite \(or start dev with --migrate\)/);
+    assert.doesNotMatch(run.stderr(), /Register in the WorkOS dashboard/);
     assert.equal(existsSync(join(dir, 'db.sqlite3')), false);
     assert.deepEqual(runserversFor(dir), []);
   });
