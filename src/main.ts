@@ -40,6 +40,7 @@ const COMMANDS: Record<string, CommandDef> = {
     options: {
       ...projectOptions,
       'dry-run': { type: 'boolean' },
+      diff: { type: 'boolean' },
       yes: { type: 'boolean', short: 'y' },
       json: { type: 'boolean' },
       'no-install': { type: 'boolean' },
@@ -51,7 +52,8 @@ const COMMANDS: Record<string, CommandDef> = {
       'redirect-uri': { type: 'string' },
     },
     optionHelp: [
-      ['--dry-run', 'show the plan and the diff; write nothing, run nothing'],
+      ['--dry-run', 'show the plan and every file in full; write nothing, run nothing'],
+      ['--diff', 'show created files in full too (by default one line each)'],
       ['-y, --yes', 'do not ask: apply, keep existing .env values, continue on a dirty git tree'],
       ['--json', 'print one JSON report on stdout (no colors, no prompts; implies nothing else)'],
       ['--no-install', 'do not run the package manager'],

@@ -169,7 +169,7 @@ function describePlan(plan: RepairPlan, model: ProjectModel, p: Palette): string
   const lines: string[] = [];
   if (plan.steps.length > 0) {
     lines.push(renderSummary(plan.steps, plan.changes, display, p));
-    lines.push('', renderDiffs(plan.changes, display, p));
+    lines.push('', renderDiffs(plan.changes, display, p, { full: true }));
   }
   if (plan.install) lines.push(`  ${p.yellow('run')}     ${plan.install.retry}`);
   if (plan.migrate) lines.push(`  ${p.yellow('run')}     ${plan.migrate.join(' ')}  ${p.dim(`(in ${model.projectRoot})`)}`);

@@ -25,7 +25,7 @@ import { EXIT, UsageError, UserError } from '../util/errors.js';
 import { readUtf8IfExists } from '../util/files.js';
 import { uncommittedChanges } from '../util/git.js';
 import { palette, writeLine, type Io, type Palette } from '../util/output.js';
-import { askSecret, ask, canPrompt, confirm } from '../util/prompt.js';
+import { askSecret, ask, canPrompt, confirm, confirmOrCancel } from '../util/prompt.js';
 import { registerSecret } from '../util/secrets.js';
 import { readFileSync } from 'node:fs';
 import { projectChecksJson, renderProjectChecks } from '../verify/render.js';
@@ -120,7 +120,7 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
   say(renderSummary(plan.outcomes, plan.changes, display, p));
   if (plan.changes.length > 0) {
     say('');
-    say(renderDiffs(plan.changes, display, p));
+    say(renderDiffs(plan.changes, display, p, { full: flags.dryRun || args.values.diff === true, outcomes: plan.outcomes }));
   }
   const manualText = renderManualSteps(plan.outcomes, display, p);
   if (manualText) {
@@ -156,6 +156,16 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
     return code;
   };
 
+  /** A "no" is a choice (exit 1); Ctrl+C is an interruption (exit 130): each says so. */
+  const declined = (answer: 'no' | 'cancelled'): number => {
+    if (answer === 'cancelled') {
+      writeLine(io.stderr, 'Interrupted: nothing was written.');
+      return 130;
+    }
+    say('Not applied, as you answered no: nothing was written. Run again when ready (--dry-run only shows the plan).');
+    return EXIT.error;
+  };
+
   if (flags.dryRun) {
     say('');
     say(p.dim('--dry-run: nothing was written, nothing was run.'));
@@ -178,11 +188,14 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
         flags.json ? io.stderr : out,
         p.yellow(`warning: the git tree has ${dirty.length} uncommitted change${dirty.length === 1 ? '' : 's'}; commit or stash first to review authkit-django's changes on their own.`),
       );
-      if (interactive && !(await confirm(io, 'Continue anyway?', false))) return finish(EXIT.error);
+      if (interactive) {
+        const answer = await confirmOrCancel(io, 'Continue anyway?', false);
+        if (answer !== 'yes') return finish(declined(answer));
+      }
     }
-    if (interactive && !(await confirm(io, `Apply these changes to ${plan.changes.length} file${plan.changes.length === 1 ? '' : 's'}?`, true))) {
-      say('Nothing was written.');
-      return finish(EXIT.error);
+    if (interactive) {
+      const answer = await confirmOrCancel(io, `Apply these changes to ${plan.changes.length} file${plan.changes.length === 1 ? '' : 's'}?`, true);
+      if (answer !== 'yes') return finish(declined(answer));
     }
   }
 

@@ -14,5 +14,5 @@ export function planViews(ctx: PlanContext, facts: UrlFacts): StepOutcome[] {
   if (names.every((n) => facts.routedNames.has(n)) && ctx.workspace.read(file) === null) {
     return [{ id: 'views.auth', status: 'done', summary: `the urlconf already routes ${names.join(', ')} to views of its own` }];
   }
-  return [planGeneratedFile(ctx, 'views.auth', AUTH_VIEWS_FILE, file, 'login, callback and logout views')];
+  return [planGeneratedFile(ctx, 'views.auth', AUTH_VIEWS_FILE, file, 'login, callback, logout and me views')];
 }

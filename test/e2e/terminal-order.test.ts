@@ -1,0 +1,96 @@
+// init at a real terminal (a pty, dist/cli.js): every question comes after everything it
+// refers to, on the screen as a person sees it. The plan, the diffs and the one-line
+// entries of created files are above "Apply these changes?"; the dirty-tree warning is
+// above "Continue anyway?"; a "no" and a Ctrl+C are told apart.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { cliPath, gitInit, stateDir } from '../helpers/cli.js';
+import { copyFixture, snapshotTree } from '../helpers/django.js';
+import { runInPty } from '../helpers/pty.js';
+
+const KEY = 'sk_test_terminalorder12345';
+
+function environment(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, AUTHKIT_DJANGO_STATE_DIR: stateDir(), TERM: 'xterm', NO_COLOR: '1' };
+  for (const name of ['WORKOS_API_KEY', 'WORKOS_CLIENT_ID', 'VIRTUAL_ENV']) delete env[name];
+  return env;
+}
+
+const INIT = [process.execPath, cliPath, 'init', '--no-install', '--no-verify', '--api-key', KEY, '--client-id', 'client_typed'];
+
+/** The screen's lines, without the carriage returns a terminal adds. */
+function screen(output: string): string[] {
+  return output.replace(/\r/g, '').split('\n');
+}
+
+function lineIndex(lines: string[], pattern: RegExp): number {
+  const at = lines.findIndex((line) => pattern.test(line));
+  assert.ok(at >= 0, `no line matches ${pattern}:\n${lines.join('\n')}`);
+  return at;
+}
+
+function lastLineIndex(lines: string[], pattern: RegExp): number {
+  const at = lines.findLastIndex((line) => pattern.test(line));
+  assert.ok(at >= 0, `no line matches ${pattern}`);
+  return at;
+}
+
+test('the confirmation comes after the plan, the diffs and the created files; created files are one line each', () => {
+  const dir = copyFixture('settings-package');
+  gitInit(dir);
+  const before = snapshotTree(dir);
+  const result = runInPty([...INIT, dir], dir, environment(), [['Apply these changes', 'n\r']]);
+  assert.ok(result.ok, result.output);
+  const lines = screen(result.output);
+  const question = lineIndex(lines, /Apply these changes to \d+ files\? \[Y\/n\]/);
+  assert.ok(lineIndex(lines, /^Plan:$/) < question);
+  assert.ok(lastLineIndex(lines, /^\+\+\+ b\/shop\/settings\/base\.py$/) < question, 'a changed file keeps its diff, above the question');
+  const created = lineIndex(lines, /^ {2}\+ shop\/auth_views\.py +\d+ lines, login, callback, logout and me views$/);
+  assert.ok(created < question);
+  // The 380-line view module is not printed: only its line.
+  assert.equal(lines.some((line) => line.includes('def callback(')), false);
+  // Nothing but the answer's own words after the question.
+  assert.equal(lines.slice(question + 1).filter((l) => l.trim()).join('\n'), 'Not applied, as you answered no: nothing was written. Run again when ready (--dry-run only shows the plan).');
+  assert.equal(result.code, 1);
+  assert.deepEqual(snapshotTree(dir), before);
+});
+
+test('Ctrl+C at the confirmation is an interruption, not a "no": exit 130, nothing written', () => {
+  const dir = copyFixture('settings-package');
+  gitInit(dir);
+  const before = snapshotTree(dir);
+  const result = runInPty([...INIT, dir], dir, environment(), [['Apply these changes', '\u0003']]);
+  assert.ok(result.ok, result.output);
+  assert.equal(result.code, 130);
+  assert.match(result.output, /Interrupted: nothing was written\./);
+  assert.doesNotMatch(result.output, /as you answered no/);
+  assert.deepEqual(snapshotTree(dir), before);
+});
+
+test('the dirty-tree warning is above its own question', () => {
+  const dir = copyFixture('settings-package');
+  gitInit(dir);
+  writeFileSync(join(dir, 'notes.txt'), 'work in progress\n');
+  const result = runInPty([...INIT, dir], dir, environment(), [['Continue anyway\\?', 'n\r']]);
+  assert.ok(result.ok, result.output);
+  const lines = screen(result.output);
+  const warning = lineIndex(lines, /^warning: the git tree has 1 uncommitted change/);
+  const question = lineIndex(lines, /Continue anyway\? \[y\/N\]/);
+  assert.ok(warning < question, `warning at ${warning}, question at ${question}`);
+  assert.ok(lastLineIndex(lines, /^\+\+\+ b\//) < warning, 'the diffs come before both');
+  assert.equal(lines.some((line) => /Apply these changes/.test(line)), false);
+  assert.equal(result.code, 1);
+});
+
+test('--diff shows created files in full at the terminal', () => {
+  const dir = copyFixture('settings-package');
+  gitInit(dir);
+  const result = runInPty([...INIT, '--diff', dir], dir, environment(), [['Apply these changes', 'n\r']]);
+  assert.ok(result.ok, result.output);
+  const lines = screen(result.output);
+  const question = lineIndex(lines, /Apply these changes/);
+  assert.ok(lineIndex(lines, /^\+def callback\(request: HttpRequest\) -> HttpResponse:$/) < question);
+  assert.ok(lineIndex(lines, /^\+\+\+ b\/shop\/auth_views\.py$/) < question);
+});
