@@ -55,11 +55,12 @@ test("sign in and out through our routes; the project's home page stays its own"
   assert.match(body.user.id, /^user_/);
 
   // What a frontend does: the token from the cookie auth/me/ set, sent as X-CSRFToken.
-  const status = await page.evaluate(async () => {
+  // (Page code as text: it runs in the browser, where document exists.)
+  const status = await page.evaluate<string>(`(async () => {
     const token = document.cookie.split('; ').find((c) => c.startsWith('csrftoken='))?.split('=')[1] ?? '';
     const answer = await fetch('/auth/logout/', { method: 'POST', headers: { 'X-CSRFToken': token }, redirect: 'manual', credentials: 'same-origin' });
     return answer.type === 'opaqueredirect' ? 'redirect' : String(answer.status);
-  });
+  })()`);
   assert.equal(status, 'redirect');
 
   const after = await page.goto(`${origin}/auth/me/`);
