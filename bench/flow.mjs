@@ -1,16 +1,22 @@
 // Benchmark: the proven login flow.
 //   1. `authkit-django verify --flow` (the built dist/cli.js) on a ready project: a
 //      `django-admin startproject` project after `init` and `migrate`, run by .venvs/dj52.
-//      Includes the project checks, starting WorkOS's emulator and runserver, the whole
-//      login/logout over HTTP, and stopping both. Median of --runs runs.
+//      Includes the project checks, starting WorkOS's emulator and the site on testserver's
+//      throwaway database (every migration applied), the whole login/logout over HTTP, and
+//      stopping both. Median of --runs runs. Goal: under 3 s.
+//   1b. The cost of the throwaway database: how long `manage.py testserver` (test database
+//      + an empty fixture) takes to answer, against `manage.py runserver` on the project's
+//      migrated database, each started directly and polled until it answers.
 //   2. `npm run demo` (build + scripts/demo.mjs: copy the example, venv + pip install from
 //      PyPI, init, migrate, verify --flow) on a warm package cache: one run to warm pip's
 //      cache first (skip with --cold), then the median of --demo-runs runs.
 // Prints one table. Not a test: no thresholds, only numbers.
 //
 // Usage: node scripts/build.mjs && node bench/flow.mjs [--runs 7] [--demo-runs 2] [--no-demo] [--cold]
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,6 +72,43 @@ const median = (values) => {
 };
 const seconds = (ms) => `${(ms / 1000).toFixed(2)} s`;
 
+function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function answers(port) {
+  return new Promise((resolve) => {
+    const req = request({ host: '127.0.0.1', port, path: '/', headers: { host: `localhost:${port}` } }, (res) => {
+      res.resume();
+      resolve(true);
+    });
+    req.on('error', () => resolve(false));
+    req.end();
+  });
+}
+
+/** Milliseconds from spawning `python manage.py ARGS` until it answers HTTP on `port`. */
+async function timeToAnswer(cwd, args, port) {
+  const started = performance.now();
+  const child = spawn(join(venv, 'bin', 'python'), ['manage.py', ...args], { cwd, env, stdio: 'ignore' });
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`manage.py ${args[0]} exited (${child.exitCode})`);
+      if (await answers(port)) return performance.now() - started;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+  }
+}
+
 // 1. A ready project.
 const work = mkdtempSync(join(tmpdir(), 'authkit-bench-flow-'));
 try {
@@ -87,9 +130,23 @@ try {
     flows.push(report.flow.durationMs);
   }
 
+  const fixture = join(mkdtempSync(join(tmpdir(), 'authkit-bench-fixture-')), 'empty.json');
+  writeFileSync(fixture, '[]\n');
+  const testserver = [];
+  const runserver = [];
+  for (let i = 0; i < runs; i++) {
+    let port = await freePort();
+    testserver.push(await timeToAnswer(projectDir, ['testserver', '--noinput', '--addrport', `127.0.0.1:${port}`, fixture], port));
+    port = await freePort();
+    runserver.push(await timeToAnswer(projectDir, ['runserver', `127.0.0.1:${port}`, '--noreload'], port));
+  }
+  rmSync(dirname(fixture), { recursive: true, force: true });
+
   const rows = [
     ['verify --flow (whole command)', walls],
-    ['  of which: emulator + runserver + flow', flows],
+    ['  of which: emulator + site + flow', flows],
+    ['site answers: testserver (throwaway DB)', testserver],
+    ['site answers: runserver (project DB)', runserver],
   ];
 
   // 2. npm run demo on a warm cache.
@@ -104,6 +161,7 @@ try {
   }
 
   console.log(`Node ${process.version}, ${process.platform}; verify --flow on a startproject project (Django 5.2, workos from .venvs/dj52)`);
+  console.log(`throwaway database cost (median testserver - median runserver start): ${seconds(median(testserver) - median(runserver))}`);
   console.log('');
   const width = Math.max(...rows.map(([name]) => name.length));
   console.log(`${'case'.padEnd(width)}  runs    median       min       max`);

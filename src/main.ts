@@ -40,6 +40,7 @@ const COMMANDS: Record<string, CommandDef> = {
     options: {
       ...projectOptions,
       'dry-run': { type: 'boolean' },
+      diff: { type: 'boolean' },
       yes: { type: 'boolean', short: 'y' },
       json: { type: 'boolean' },
       'no-install': { type: 'boolean' },
@@ -52,7 +53,8 @@ const COMMANDS: Record<string, CommandDef> = {
       'force-read-only': { type: 'boolean' },
     },
     optionHelp: [
-      ['--dry-run', 'show the plan and the diff; write nothing, run nothing'],
+      ['--dry-run', 'show the plan and every file in full; write nothing, run nothing'],
+      ['--diff', 'show created files in full too (by default one line each)'],
       ['-y, --yes', 'do not ask: apply, keep existing .env values, continue on a dirty git tree'],
       ['--json', 'print one JSON report on stdout (no colors, no prompts; implies nothing else)'],
       ['--no-install', 'do not run the package manager'],
@@ -106,10 +108,11 @@ const COMMANDS: Record<string, CommandDef> = {
   },
   dev: {
     summary: "run the project against a local WorkOS emulator: log in without a WorkOS account",
-    usage: 'authkit-django dev [DIR] [--port N] [--migrate]',
-    options: { ...projectOptions, port: { type: 'string' }, 'emulator-port': { type: 'string' }, migrate: { type: 'boolean' } },
+    usage: 'authkit-django dev [DIR] [--port N] [--migrate] [--yes]',
+    options: { ...projectOptions, port: { type: 'string' }, 'emulator-port': { type: 'string' }, migrate: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' } },
     optionHelp: [
       ['--port N', 'port for Django runserver (default 8000, or the next free one)'],
+      ['-y, --yes', "install WorkOS's emulator into authkit-django's cache folder without asking, when missing"],
       ['--migrate', 'run python manage.py migrate first when the sessions table is missing'],
       ['--emulator-port N', 'port for the WorkOS emulator (default: any free port)'],
       ...projectHelp,
@@ -129,10 +132,11 @@ const COMMANDS: Record<string, CommandDef> = {
   },
   verify: {
     summary: 'run the integration checks; --flow logs in and out through a local WorkOS emulator',
-    usage: 'authkit-django verify [DIR] [--flow] [--json]',
-    options: { ...projectOptions, flow: { type: 'boolean' }, json: { type: 'boolean' } },
+    usage: 'authkit-django verify [DIR] [--flow] [--yes] [--json]',
+    options: { ...projectOptions, flow: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' }, json: { type: 'boolean' } },
     optionHelp: [
-      ['--flow', 'also run the whole login flow over HTTP against the WorkOS emulator'],
+      ['--flow', 'also run the whole login flow over HTTP against the WorkOS emulator, on a throwaway test database'],
+      ['-y, --yes', "with --flow: install a missing emulator into authkit-django's cache folder; use the project's own database if no test database can be made"],
       ['--json', 'print one JSON report on stdout'],
       ...projectHelp,
     ],

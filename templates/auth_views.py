@@ -2,7 +2,13 @@
 
 Added by authkit-django. Routes, in the root urlconf: ``auth/login/``
 (``workos_login``), ``auth/callback/`` (``workos_callback``), ``auth/logout/``
-(``workos_logout``).
+(``workos_logout``), ``auth/me/`` (``workos_me``).
+
+``auth/me/`` tells a page's JavaScript (a React, Svelte or Vue frontend) who is signed
+in: GET only, never cached, it answers ``{"user": {"id", "email", "first_name",
+"last_name", "profile_picture_url"}}``, or ``401 {"user": null}`` when nobody is. It
+also sets Django's CSRF cookie, so that such a frontend can sign out with
+``fetch(logout_url, {method: "POST", headers: {"X-CSRFToken": <csrftoken cookie>}})``.
 
 Settings read on every request, so per-environment settings and test overrides apply:
 
@@ -30,11 +36,12 @@ import jwt
 from django.conf import settings
 from django.contrib.auth import decorators as auth_decorators
 from django.contrib.sessions.backends.base import SessionBase
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_POST
 from workos import WorkOSClient
 
@@ -227,6 +234,23 @@ def logout(request: HttpRequest) -> HttpResponse:
             return_to=_absolute_url(request, after_logout),
         )
     return HttpResponseRedirect(logout_url)
+
+
+# The fields the callback stores, in this order; nothing else leaves the session.
+USER_FIELDS = ("id", "email", "first_name", "last_name", "profile_picture_url")
+
+
+@login_not_required
+@never_cache
+@ensure_csrf_cookie  # the token a frontend sends with its logout POST
+@require_GET
+def me(request: HttpRequest) -> HttpResponse:
+    """Who is signed in, as JSON: 200 with the user, or 401 with ``"user": null``."""
+    session = _session(request)
+    user = session.get(SESSION_USER) if session is not None else None
+    if not isinstance(user, dict) or not user.get("id"):
+        return JsonResponse({"user": None}, status=401)
+    return JsonResponse({"user": {field: user.get(field) for field in USER_FIELDS}})
 
 
 @contextmanager

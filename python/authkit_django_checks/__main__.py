@@ -12,6 +12,7 @@ from .check_lists import CHECKS, DOCTOR_CHECKS
 from .context import Context, distribution_version
 from .dashboard import dashboard_values
 from .doctor.redirect_uri import check_redirect_uri_doctor
+from .flow_facts import flow_facts
 from .report import failure_from_exception
 
 SCHEMA_VERSION = 1
@@ -37,6 +38,10 @@ def run_all(site_url):
     except Exception as exc:
         outcome = failure_from_exception("the redirect-uri check crashed", exc)
     checks.append(dict(id="redirect-uri", **outcome))
+    try:
+        facts = flow_facts(ctx)
+    except Exception as exc:
+        facts = {"error": f"{type(exc).__name__}: {exc}"[:300]}
     report = {
         "version": SCHEMA_VERSION,
         "python": sys.executable,
@@ -45,6 +50,7 @@ def run_all(site_url):
         "workos": distribution_version("workos"),
         "checks": checks,
         "dashboard": dashboard,
+        "flowFacts": facts,
     }
     ctx.secrets.add_from_environment()
     return ctx.secrets.scrub(report)

@@ -6,16 +6,18 @@
  */
 import { discover } from '../discover/index.js';
 import { stopAll, watchSignals } from '../flow/cleanup.js';
-import { loadEmulator } from '../flow/emulator-loader.js';
+import { loadOrInstallEmulator } from '../flow/emulator-install.js';
 import { startEmulator, type RunningEmulator } from '../flow/emulator.js';
 import { runManageCommand } from '../flow/manage-command.js';
 import { choosePort, parsePort } from '../flow/ports.js';
 import { registerProjectSecrets } from '../flow/project-secrets.js';
 import { RunserverError, runserverEnv, startRunserver, type RunningServer } from '../flow/runserver.js';
 import { flowBlocker } from '../flow/verify-flow.js';
+import { runtimeSettingsModule } from '../discover/settings-module.js';
+import { migrateCommand } from '../verify/migrate-step.js';
 import type { CommandArgs } from '../main.js';
 import { EXIT, UsageError, UserError } from '../util/errors.js';
-import { palette, writeLine, type Io } from '../util/output.js';
+import { lineWidth, palette, writeLine, type Io } from '../util/output.js';
 import { redactSecrets, secretsFromEnv } from '../util/secrets.js';
 import { renderProjectChecks, renderSummary } from '../verify/render.js';
 import { runProjectChecks } from '../verify/run-project-checks.js';
@@ -41,7 +43,7 @@ export async function runDev(args: CommandArgs, io: Io): Promise<number> {
 
   const model = await discover(args.dir, discoverOptions(args, io));
   registerProjectSecrets(model, io.env);
-  const loaded = await loadEmulator({ projectRoot: model.projectRoot, env: io.env });
+  const loaded = await loadOrInstallEmulator({ projectRoot: model.projectRoot, env: io.env }, { io, yes: args.values.yes === true, json: false });
 
   // Ctrl+C from here on stops whatever has started, then ends with 0: it is how dev ends.
   const signals = watchSignals();
@@ -71,22 +73,23 @@ export async function runDev(args: CommandArgs, io: Io): Promise<number> {
     if (!emulator) return EXIT.ok;
     registerProjectSecrets(model, {}, [emulator.apiKey]);
     const workos = { baseUrl: emulator.url, apiKey: emulator.apiKey, clientId: emulator.clientId };
-    const env = runserverEnv(io.env, workos, model.settingsModule);
+    const env = runserverEnv(io.env, workos, runtimeSettingsModule(model, io.env));
     const clean = (text: string) => redactSecrets(text, [...secretsFromEnv(io.env), emulator!.apiKey]);
 
     // The same checks as init and verify, with the emulator's settings: a broken import
     // or an unmigrated database is explained here instead of as a 500 in the browser.
     const checks = await unlessInterrupted(runProjectChecks(model, { env, siteUrl: `http://localhost:${preferredPort}` }));
     if (!checks) return EXIT.ok;
-    const blocker = flowBlocker(checks);
+    const blocker = flowBlocker(checks, 'project');
     const checksFailed = checks.checks.some((c) => c.status === 'fail');
     const tableMissing = checks.checks.some((c) => c.id === 'sessions-table' && c.status === 'warn');
     if (blocker && !(tableMissing && migrate && !checksFailed)) {
-      for (const line of renderProjectChecks(checks, { palette: p, relativeTo: model.dir })) tell(line);
+      for (const line of renderProjectChecks(checks, { palette: p, relativeTo: model.dir, dashboard: false, width: lineWidth(io.stderr) })) tell(line);
       tell('');
       if (tableMissing && !checksFailed) {
         tell(`${p.red('Not started:')} the database has no sessions table yet, so signing in cannot be stored.`);
-        tell(`Run ${p.cyan('python manage.py migrate')} in ${model.projectRoot} (or start dev with ${p.cyan('--migrate')}), then run authkit-django dev again.`);
+        const command = migrateCommand(model.python.command, model.projectRoot);
+        tell(`Run ${p.cyan(command)} in ${model.projectRoot} (or start dev with ${p.cyan('--migrate')}), then run authkit-django dev again.`);
       } else {
         tell(`${p.red('Not started:')} ${blocker}.${checksFailed ? ' Fix what the checks report, then run authkit-django dev again.' : ''}`);
       }
@@ -95,7 +98,7 @@ export async function runDev(args: CommandArgs, io: Io): Promise<number> {
     tell(p.dim(`Checks (${checks.interpreter}): ${renderSummary(checks.checks, p)}`));
 
     if (tableMissing && migrate) {
-      tell(p.dim('Running python manage.py migrate ...'));
+      tell(p.dim(`Running ${migrateCommand(model.python.command, model.projectRoot)} ...`));
       const run = await unlessInterrupted(runManageCommand(model, ['migrate', '--noinput'], env, (text) => io.stderr.write(clean(text))));
       if (!run) return EXIT.ok;
       if (run.exit.code !== 0) {

@@ -22,6 +22,7 @@ import { registerProjectSecrets } from '../flow/project-secrets.js';
 import type { CommandArgs } from '../main.js';
 import { renderDiffs, renderSummary } from '../plan/review.js';
 import { loadPythonParser } from '../python/parser.js';
+import { needsMigrate } from '../verify/migrate-step.js';
 import { EXIT, UserError } from '../util/errors.js';
 import { palette, writeLine, type Io, type Palette } from '../util/output.js';
 import { canPrompt, confirm } from '../util/prompt.js';
@@ -163,7 +164,9 @@ async function diagnose(model: ProjectModel, io: Io, flags: DoctorFlags): Promis
 }
 
 function exitCode(results: readonly DoctorResult[]): number {
-  return results.some((r) => r.status === 'fail') ? EXIT.verifyFailed : EXIT.ok;
+  if (results.some((r) => r.status === 'fail')) return EXIT.verifyFailed;
+  // As for init: an unmigrated sessions table is a step left to the user.
+  return results.some((r) => r.id === 'sessions-table' && r.status === 'warn' && (r.repair === 'migrate' || needsMigrate(r))) ? EXIT.needsUser : EXIT.ok;
 }
 
 function describePlan(plan: RepairPlan, model: ProjectModel, p: Palette): string[] {
@@ -171,7 +174,7 @@ function describePlan(plan: RepairPlan, model: ProjectModel, p: Palette): string
   const lines: string[] = [];
   if (plan.steps.length > 0) {
     lines.push(renderSummary(plan.steps, plan.changes, display, p));
-    lines.push('', renderDiffs(plan.changes, display, p));
+    lines.push('', renderDiffs(plan.changes, display, p, { full: true }));
   }
   if (plan.install) lines.push(`  ${p.yellow('run')}     ${plan.install.retry}`);
   if (plan.migrate) lines.push(`  ${p.yellow('run')}     ${plan.migrate.join(' ')}  ${p.dim(`(in ${model.projectRoot})`)}`);

@@ -6,6 +6,7 @@
 import { relative } from 'node:path';
 import { discover } from '../discover/index.js';
 import { flowAfterInit } from '../flow/after-init.js';
+import { needsMigrate } from '../verify/migrate-step.js';
 import type { ProjectModel } from '../discover/model.js';
 import { CREDENTIALS, parseDotenv } from '../integrate/dotenv-file.js';
 import type { IntegrationOptions } from '../integrate/context.js';
@@ -23,8 +24,8 @@ import { loadPythonParser } from '../python/parser.js';
 import { EXIT, UsageError, UserError } from '../util/errors.js';
 import { readUtf8IfExists } from '../util/files.js';
 import { uncommittedChanges } from '../util/git.js';
-import { palette, writeLine, type Io, type Palette } from '../util/output.js';
-import { askSecret, ask, canPrompt, confirm } from '../util/prompt.js';
+import { lineWidth, palette, writeLine, type Io, type Palette } from '../util/output.js';
+import { askSecret, ask, canPrompt, confirm, confirmOrCancel } from '../util/prompt.js';
 import { registerSecret } from '../util/secrets.js';
 import { readFileSync } from 'node:fs';
 import { projectChecksJson, renderProjectChecks } from '../verify/render.js';
@@ -143,7 +144,7 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
   say(renderSummary(plan.outcomes, plan.changes, display, p));
   if (plan.changes.length > 0) {
     say('');
-    say(renderDiffs(plan.changes, display, p));
+    say(renderDiffs(plan.changes, display, p, { full: flags.dryRun || args.values.diff === true, outcomes: plan.outcomes }));
   }
   const manualText = renderManualSteps(plan.outcomes, display, p);
   if (manualText) {
@@ -170,12 +171,23 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
     install: { status: 'skipped', reason: 'not run' },
     verify: { status: 'skipped', reason: 'not run' },
     flow: { status: 'skipped', reason: 'not run' },
+    migrate: null,
     exitCode: EXIT.ok,
   };
   const finish = (code: number): number => {
     report.exitCode = code;
     if (flags.json) writeLine(io.stdout, JSON.stringify(report, null, 2));
     return code;
+  };
+
+  /** A "no" is a choice (exit 1); Ctrl+C is an interruption (exit 130): each says so. */
+  const declined = (answer: 'no' | 'cancelled'): number => {
+    if (answer === 'cancelled') {
+      writeLine(io.stderr, 'Interrupted: nothing was written.');
+      return 130;
+    }
+    say('Not applied, as you answered no: nothing was written. Run again when ready (--dry-run only shows the plan).');
+    return EXIT.error;
   };
 
   if (flags.dryRun) {
@@ -200,11 +212,14 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
         flags.json ? io.stderr : out,
         p.yellow(`warning: the git tree has ${dirty.length} uncommitted change${dirty.length === 1 ? '' : 's'}; commit or stash first to review authkit-django's changes on their own.`),
       );
-      if (interactive && !(await confirm(io, 'Continue anyway?', false))) return finish(EXIT.error);
+      if (interactive) {
+        const answer = await confirmOrCancel(io, 'Continue anyway?', false);
+        if (answer !== 'yes') return finish(declined(answer));
+      }
     }
-    if (interactive && !(await confirm(io, `Apply these changes to ${plan.changes.length} file${plan.changes.length === 1 ? '' : 's'}?`, true))) {
-      say('Nothing was written.');
-      return finish(EXIT.error);
+    if (interactive) {
+      const answer = await confirmOrCancel(io, `Apply these changes to ${plan.changes.length} file${plan.changes.length === 1 ? '' : 's'}?`, true);
+      if (answer !== 'yes') return finish(declined(answer));
     }
   }
 
@@ -259,7 +274,7 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
     checks = await runProjectChecks(model, { env: io.env, ...(apiKey ? { secrets: [apiKey] } : {}) });
     report.verify = { status: checks.checks.some((c) => c.status === 'fail') ? 'failed' : 'passed', ...projectChecksJson(checks, model.dir) };
     say('');
-    for (const line of renderProjectChecks(checks, { palette: p, relativeTo: model.dir })) say(line);
+    for (const line of renderProjectChecks(checks, { palette: p, relativeTo: model.dir, width: lineWidth(io.stdout) })) say(line);
   }
   const verifyFailed = checks?.checks.some((c) => c.status === 'fail' && !isCredentialCheck(c.id, manualRequired.length > 0)) ?? false;
 
@@ -270,6 +285,8 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
     const flow = await flowAfterInit(model, checks, {
       env: io.env,
       palette: p,
+      yes: args.values.yes === true,
+      width: lineWidth(io.stdout),
       onInterrupt: () => writeLine(io.stderr, 'Interrupted: stopping runserver and the emulator.'),
     });
     report.flow = { status: flow.status, reason: flow.reason, ...(flow.flow ? { report: flow.flow } : {}) };
@@ -283,9 +300,18 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
   }
 
   if (installFailed || verifyFailed || flowFailed) return finish(EXIT.verifyFailed);
-  if (manualRequired.length > 0) {
+  // Sessions need their table before the first real sign-in: a step for the user, with
+  // the command for this project's own interpreter (the flow ran on a throwaway database).
+  const migrate = checks?.checks.find((c) => needsMigrate(c));
+  if (migrate?.fix) {
     say('');
-    say(p.yellow(`${manualRequired.length} step${manualRequired.length === 1 ? '' : 's'} need${manualRequired.length === 1 ? 's' : ''} you: see "To do by hand" above.`));
+    say(`${p.bold('To do:')} create the sessions table: ${p.cyan(migrate.fix)}${model.projectRoot === model.dir ? '' : ` (in ${model.projectRoot})`}`);
+    report.migrate = migrate.fix;
+  }
+  if (manualRequired.length > 0 || migrate) {
+    const count = manualRequired.length + (migrate ? 1 : 0);
+    say('');
+    say(p.yellow(`${count} step${count === 1 ? '' : 's'} need${count === 1 ? 's' : ''} you: see ${manualRequired.length > 0 ? '"To do by hand" ' : '"To do" '}above.`));
     return finish(EXIT.needsUser);
   }
   return finish(EXIT.ok);
@@ -390,5 +416,7 @@ interface InitReport {
   install: Record<string, unknown>;
   verify: Record<string, unknown>;
   flow: Record<string, unknown>;
+  /** The migrate command left to the user (sessions table missing), or null. */
+  migrate: string | null;
   exitCode: number;
 }

@@ -126,3 +126,18 @@ function wsgiAndAsgiFiles(cache: SourceCache, projectRoot: string): string[] {
   }
   return out;
 }
+
+/**
+ * The settings module Django itself loads when the project runs: `--settings` first, then
+ * an exported DJANGO_SETTINGS_MODULE (manage.py's `setdefault` never overrides it), then
+ * the one discovery found. Discovery's choice still decides which file gets edited (a
+ * `development` module that star-imports `base` leaves `base` the file to change).
+ */
+export function runtimeSettingsModule(
+  model: { settingsModule: string | null; settingsModuleSource?: string | null },
+  env: NodeJS.ProcessEnv,
+): string | null {
+  if (model.settingsModuleSource === '--settings') return model.settingsModule;
+  const exported = env.DJANGO_SETTINGS_MODULE?.trim();
+  return exported || model.settingsModule;
+}

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { ProjectModel } from '../discover/model.js';
+import { runtimeSettingsModule } from '../discover/settings-module.js';
 import { installPackages } from '../install/install.js';
 import { runTool } from '../install/runner.js';
 import { shellCommand } from '../install/shell-quote.js';
@@ -62,7 +63,8 @@ export async function applyRepairs(plan: RepairPlan, model: ProjectModel, io: Io
 
   if (plan.migrate) {
     const env: NodeJS.ProcessEnv = { ...io.env, PYTHONIOENCODING: 'utf-8' };
-    if (model.settingsModule) env.DJANGO_SETTINGS_MODULE = model.settingsModule;
+    const settingsModule = runtimeSettingsModule(model, env);
+    if (settingsModule) env.DJANGO_SETTINGS_MODULE = settingsModule;
     const result = await runTool(plan.migrate, {
       cwd: model.projectRoot,
       env,

@@ -50,7 +50,9 @@ export function fromProjectReport(id: string, family: Family, after: readonly st
       let outcome = await reportedCheck(ctx, id);
       if (outcome.status === 'skip') return outcome;
       if (options.refine) outcome = options.refine(outcome, ctx);
-      const repair = outcome.status === 'fail' ? options.repair?.(outcome) : null;
+      // A missing sessions table is a warning (a step for the user, as init says) that --fix can do.
+      const candidate = outcome.status === 'fail' || outcome.status === 'warn' ? options.repair?.(outcome) : null;
+      const repair = outcome.status === 'warn' && candidate !== 'migrate' ? null : candidate;
       return repair ? { ...outcome, repair } : outcome;
     },
   };

@@ -54,7 +54,7 @@ export function planRepairs(model: ProjectModel, results: readonly DoctorResult[
   const plan: RepairPlan = { repairs: new Map(), refused: new Map(), steps: [], changes: [], install: null, migrate: null };
   const wanted = new Map<Repair, DoctorResult[]>();
   for (const result of results) {
-    if (result.status !== 'fail' || !result.repair) continue;
+    if (!result.repair || (result.status !== 'fail' && result.repair !== 'migrate')) continue;
     wanted.set(result.repair, [...(wanted.get(result.repair) ?? []), result]);
   }
   if (wanted.size === 0) return plan;

@@ -85,7 +85,7 @@ export const sessionsSetupCheck = fromProjectReport('sessions-setup', 'sessions'
 export const middlewareOrderCheck = fromProjectReport('middleware-order', 'sessions', [...SETTINGS, 'sessions-setup'], { refine: atMiddleware });
 export const sessionEngineCheck = fromProjectReport('session-engine', 'sessions', SETTINGS);
 export const sessionsTableCheck = fromProjectReport('sessions-table', 'sessions', [...SETTINGS, 'sessions-setup'], {
-  repair: (outcome) => (outcome.fix === 'python manage.py migrate' ? 'migrate' : null),
+  repair: (outcome) => (/manage\.py migrate$/.test(outcome.fix ?? '') ? 'migrate' : null),
 });
 
 export const urlNamesCheck: DoctorCheck = {

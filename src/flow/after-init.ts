@@ -1,6 +1,6 @@
 /**
- * The login flow as the last stage of `init`: run when the checks passed, the database
- * has its sessions table and WorkOS's emulator can be found. When the emulator cannot be
+ * The login flow as the last stage of `init`: run when the checks passed and WorkOS's
+ * emulator can be found, on a throwaway test database (no `migrate` needed). When the emulator cannot be
  * found, init says how to get it and does not fail: the emulator is an optional extra.
  */
 import type { ProjectModel } from '../discover/model.js';
@@ -27,12 +27,16 @@ export interface InitFlowOutcome {
 export interface InitFlowOptions {
   env: NodeJS.ProcessEnv;
   palette: Palette;
+  /** The terminal's width for the report's lines (default: no limit). */
+  width?: number;
+  /** --yes: may sign in on the project's own database when no test database can be made. */
+  yes?: boolean;
   /** Called on Ctrl+C while the flow runs, before everything is stopped. */
   onInterrupt?: () => void;
 }
 
 export async function flowAfterInit(
-  model: Pick<ProjectModel, 'projectRoot' | 'managePy' | 'python' | 'settingsModule'>,
+  model: Pick<ProjectModel, 'projectRoot' | 'managePy' | 'python' | 'settingsModule'> & Partial<Pick<ProjectModel, 'settingsModuleSource'>>,
   checks: ProjectChecksReport,
   options: InitFlowOptions,
 ): Promise<InitFlowOutcome> {
@@ -66,6 +70,10 @@ export async function flowAfterInit(
     ]);
   }
   const emulator = loaded;
-  const report = await stopAllOnSignal(() => verifyLoginFlow(model, { env: options.env, loaded: emulator }), options.onInterrupt);
-  return { status: report.ok ? 'passed' : 'failed', reason: null, flow: flowJson(report), lines: renderFlowReport(report, p) };
+  const facts = checks.flowFacts!;
+  const report = await stopAllOnSignal(
+    () => verifyLoginFlow(model, { env: options.env, loaded: emulator, facts, useProjectDatabase: async () => options.yes === true }),
+    options.onInterrupt,
+  );
+  return { status: report.ok ? 'passed' : 'failed', reason: null, flow: flowJson(report), lines: renderFlowReport(report, p, options.width) };
 }

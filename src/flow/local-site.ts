@@ -6,7 +6,7 @@
 import type { LoadedEmulator } from './emulator-loader.js';
 import { startEmulator, type RunningEmulator, type TestUser } from './emulator.js';
 import { choosePort, freePort } from './ports.js';
-import { startRunserver, type RunningServer, type RunserverProject } from './runserver.js';
+import { startRunserver, type RunningServer, type RunserverProject, type SiteDatabase } from './runserver.js';
 
 export interface LocalSiteOptions {
   loaded: LoadedEmulator;
@@ -20,6 +20,8 @@ export interface LocalSiteOptions {
   /** Receives runserver's output as it comes (redacted). */
   onOutput?: (text: string) => void;
   startTimeoutMs?: number;
+  /** Default `project`: runserver on the project's database. */
+  database?: SiteDatabase;
 }
 
 export interface LocalSite {
@@ -71,6 +73,7 @@ export async function startLocalSite(project: RunserverProject, options: LocalSi
       workos: { baseUrl: emulator.url, apiKey: emulator.apiKey, clientId: emulator.clientId },
       ...(options.onOutput ? { onOutput: options.onOutput } : {}),
       ...(options.startTimeoutMs ? { startTimeoutMs: options.startTimeoutMs } : {}),
+      ...(options.database ? { database: options.database } : {}),
     });
   } catch (error) {
     await emulator.stop();

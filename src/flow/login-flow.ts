@@ -1,11 +1,15 @@
 /**
- * The login flow a person goes through, over HTTP, one checked hop at a time:
- * home (logged out) -> login -> WorkOS authorize -> callback -> home "Welcome, <email>"
- * -> reload -> logout (POST with CSRF) -> WorkOS logout -> home (logged out), and logout
- * by GET refused. Each step passes or fails with a short reason naming the HTTP status
- * and Location it saw; after a failure the remaining steps are skipped.
+ * The login flow a person goes through, over HTTP, one checked hop at a time, starting at
+ * authkit-django's own routes (their paths reversed by the project's Python, never
+ * scraped from a page, so a project's own home page or login link does not matter):
+ * login -> WorkOS authorize -> callback -> `auth/me/` shows the user -> logout (POST with
+ * the CSRF token the project issued) -> WorkOS logout -> `auth/me/` answers 401, and
+ * logout by GET refused. The home page is checked only when init generated it. Each step
+ * passes or fails with a short reason naming the HTTP status and Location it saw; after
+ * a failure the remaining steps are skipped.
  */
 import { HttpBrowser, type HttpAnswer } from './http-client.js';
+import type { FlowFacts, RoutePath } from '../verify/types.js';
 import { forms, heading, links, visibleText, type Form } from './html.js';
 
 export type StepStatus = 'pass' | 'fail' | 'skip';
@@ -37,20 +41,30 @@ export interface FlowTarget {
   email: string;
   /** runserver's output so far, to explain server errors. */
   serverOutput?: () => string;
+  /** Our routes' paths and the project's CSRF settings, from the project's Python. */
+  facts: FlowFacts;
 }
 
 export const FLOW_STEPS = [
-  ['home-logged-out', 'home page offers a login link'],
-  ['login-redirect', "login redirects to WorkOS's authorize URL with a state"],
+  ['login-redirect', "login (workos_login) redirects to WorkOS's authorize URL with a state"],
   ['authorize', 'WorkOS sends the browser back to the callback with a code and the same state'],
   ['callback', 'callback signs the user in'],
+  ['signed-in', 'auth/me/ (workos_me) shows the signed-in user'],
   ['home-logged-in', 'home page shows "Welcome, <email>" and a logout button'],
-  ['session-persists', 'reload: still signed in'],
-  ['logout', 'logout (POST with the CSRF token) ends the session and goes to WorkOS\'s logout'],
+  ['logout', "logout (POST with the CSRF token) ends the session and goes to WorkOS's logout"],
   ['workos-logout', "WorkOS's logout returns to the site"],
+  ['signed-out', 'auth/me/ answers 401: nobody is signed in'],
   ['home-after-logout', 'home page is logged out again'],
   ['logout-get-refused', 'logout by GET is refused'],
 ] as const;
+
+/** Steps about the home page: run only when init generated it (the project's own is its business). */
+export const HOME_STEPS: ReadonlySet<string> = new Set(['home-logged-in', 'home-after-logout']);
+
+/** The steps a run has, in order: without the home page ones when "/" is not ours. */
+export function flowSteps(homeGenerated: boolean): (typeof FLOW_STEPS)[number][] {
+  return FLOW_STEPS.filter(([id]) => homeGenerated || !HOME_STEPS.has(id));
+}
 
 export type FlowStepId = (typeof FLOW_STEPS)[number][0];
 
@@ -72,11 +86,10 @@ interface StepResult {
 
 /** What one step learns and a later one needs. */
 interface FlowState {
-  loginUrl?: URL;
   authorizeUrl?: URL;
   callbackUrl?: URL;
   afterCallback?: URL;
-  logoutForm?: { action: URL; inputs: Record<string, string> };
+  csrfToken?: string;
   workosLogoutUrl?: URL;
   afterLogout?: URL;
 }
@@ -160,11 +173,29 @@ function welcomes(html: string, email: string): boolean {
   return visibleText(html).includes(`Welcome, ${email}`);
 }
 
+/** The JSON body of an answer, or null when it is not JSON. */
+function jsonBody(answer: HttpAnswer): unknown {
+  try {
+    return JSON.parse(answer.body) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+const USER_FIELDS = ['id', 'email', 'first_name', 'last_name', 'profile_picture_url'];
+
+/** Why a route cannot be used, or null: not routed at all, or only inside a namespace. */
+function routeProblem(route: RoutePath | undefined, name: string): string | null {
+  if (!route) return `reverse("${name}") finds no route: the name is not in the project's urlconf`;
+  return null;
+}
+
 export async function runLoginFlow(target: FlowTarget): Promise<FlowStep[]> {
   const site = new URL(target.siteUrl);
   const emulator = new URL(target.emulatorUrl);
   const browser = new HttpBrowser();
   const state: FlowState = {};
+  const { routes, csrf, homeGenerated } = target.facts;
   const output = target.serverOutput ?? (() => '');
   let outputMark = 0;
   /** runserver's output since the current step began. */
@@ -175,26 +206,39 @@ export async function runLoginFlow(target: FlowTarget): Promise<FlowStep[]> {
   const expect = (answer: HttpAnswer, ok: (a: HttpAnswer) => boolean, expected: string): void => {
     if (!ok(answer)) throw explain(answer, expected, site, newOutput());
   };
+  const route = (name: 'workos_login' | 'workos_callback' | 'workos_logout' | 'workos_me'): URL => {
+    const problem = routeProblem(routes[name], name);
+    if (problem) throw new StepFailed(problem);
+    return new URL(routes[name]!.path, site);
+  };
+  const meAnswer = async (): Promise<{ answer: HttpAnswer; user: Record<string, unknown> | null; shape: boolean }> => {
+    const answer = await browser.get(route('workos_me'));
+    const body = jsonBody(answer);
+    const shape = body !== null && typeof body === 'object' && 'user' in body;
+    const user = shape ? ((body as { user: unknown }).user as Record<string, unknown> | null) : null;
+    return { answer, user: user && typeof user === 'object' ? user : null, shape };
+  };
+  const homeLoggedIn = async (): Promise<StepResult> => {
+    const home = await browser.get(new URL('/', site));
+    expect(home, (a) => a.status === 200, '200');
+    if (!welcomes(home.body, target.email)) {
+      throw new StepFailed(`GET / -> 200 but the page does not show "Welcome, ${target.email}"`, home, visibleText(home.body).slice(0, 300));
+    }
+    const form = findLogoutForm(home.body);
+    if (!form) throw new StepFailed('GET / -> 200 shows the user but no logout form (a POST form to the logout URL)', home);
+    if (!form.inputs.csrfmiddlewaretoken) throw new StepFailed('the logout form has no CSRF token (csrfmiddlewaretoken): {% csrf_token %} is missing', home);
+    state.csrfToken ??= form.inputs.csrfmiddlewaretoken;
+    return { reason: `GET / -> 200: "Welcome, ${target.email}" and a logout form to ${show(new URL(form.action || '/', home.url), site)}`, answer: home };
+  };
 
   const run: Record<FlowStepId, () => Promise<StepResult>> = {
-    'home-logged-out': async () => {
-      const home = await browser.get(new URL('/', site));
-      expect(home, (a) => a.status === 200, '200');
-      if (welcomes(home.body, target.email)) throw new StepFailed(`GET / -> 200 but already shows "Welcome, ${target.email}" before signing in`, home);
-      const login = findLoginLink(home.body, site);
-      if (!login) {
-        throw new StepFailed('GET / -> 200 but the page has no login link (a link labelled "Log in" or to a login URL)', home, visibleText(home.body).slice(0, 300));
-      }
-      state.loginUrl = login;
-      return { reason: `GET / -> 200 with a login link to ${show(login, site)}`, answer: home };
-    },
     'login-redirect': async () => {
-      const answer = await browser.get(state.loginUrl!);
+      const answer = await browser.get(route('workos_login'));
       expect(answer, isRedirect, `a redirect to ${emulator.origin}/user_management/authorize`);
       const to = answer.location!;
       if (to.origin !== emulator.origin) {
         const hint = to.hostname === 'api.workos.com' ? ': the SDK did not use WORKOS_BASE_URL from the environment' : '';
-        throw new StepFailed(`GET ${show(answer.url, site)} -> ${answer.status} to ${to.origin}, not to the emulator at ${emulator.origin}${hint}`, answer);
+        throw new StepFailed(`GET ${show(answer.url, site)} -> ${answer.status} to ${shortUrl(to, site)}, not to the emulator at ${emulator.origin}${hint}`, answer);
       }
       if (to.pathname !== '/user_management/authorize') {
         throw new StepFailed(`GET ${show(answer.url, site)} -> ${answer.status} to ${to.pathname}, not /user_management/authorize`, answer);
@@ -217,7 +261,7 @@ export async function runLoginFlow(target: FlowTarget): Promise<FlowStep[]> {
       if (!browser.jar.cookiesFor(site).length) throw new StepFailed(`GET ${show(answer.url, site)} -> ${answer.status} but set no session cookie, so the state cannot be checked later`, answer);
       state.authorizeUrl = to;
       return {
-        reason: `GET ${show(answer.url, site)} -> ${answer.status} to ${emulator.origin}/user_management/authorize (state, client_id=${target.clientId}, redirect_uri=${redirect})`,
+        reason: `GET ${show(answer.url, site)} -> ${answer.status} to the emulator's /user_management/authorize (state, client_id=${target.clientId}, redirect_uri=${redirect})`,
         answer,
       };
     },
@@ -238,6 +282,10 @@ export async function runLoginFlow(target: FlowTarget): Promise<FlowStep[]> {
       if (`${back.origin}${back.pathname}` !== redirect?.split('?')[0]) {
         throw new StepFailed(`the emulator's authorize -> ${answer.status} to ${back.href}, not to the redirect_uri ${redirect}`, answer);
       }
+      const callbackPath = routes.workos_callback?.path;
+      if (back.origin === site.origin && callbackPath && back.pathname !== callbackPath) {
+        throw new StepFailed(`the redirect_uri ${redirect} is not our callback: reverse("workos_callback") is ${callbackPath}`, answer);
+      }
       if (back.searchParams.get('error')) throw new StepFailed(`the emulator's authorize reported error=${back.searchParams.get('error')}`, answer);
       if (!back.searchParams.get('code')) throw new StepFailed(`the emulator's authorize -> ${answer.status} without a code`, answer);
       if (back.searchParams.get('state') !== sentState) throw new StepFailed(`the emulator's authorize -> ${answer.status} with a different state`, answer);
@@ -249,44 +297,48 @@ export async function runLoginFlow(target: FlowTarget): Promise<FlowStep[]> {
       expect(answer, isRedirect, 'a redirect after signing in');
       const to = answer.location!;
       if (to.origin !== site.origin) throw new StepFailed(`GET callback -> ${answer.status} to ${to.href}, off the site`, answer);
-      state.afterCallback = to;
       return { reason: `GET ${shortUrl(state.callbackUrl!, site)} -> ${answer.status} to ${show(to, site)}`, answer };
     },
-    'home-logged-in': async () => {
-      // Follow where the callback sent the browser (LOGIN_REDIRECT_URL may not be home).
-      const landed = await browser.get(state.afterCallback!);
-      expect(landed, (a) => a.status === 200 || isRedirect(a), '200');
-      const home = state.afterCallback!.pathname === '/' && landed.status === 200 ? landed : await browser.get(new URL('/', site));
-      expect(home, (a) => a.status === 200, '200');
-      if (!welcomes(home.body, target.email)) {
-        throw new StepFailed(`GET / -> 200 but the page does not show "Welcome, ${target.email}"`, home, visibleText(home.body).slice(0, 300));
+    'signed-in': async () => {
+      const { answer, user, shape } = await meAnswer();
+      expect(answer, (a) => a.status === 200 || a.status === 401, '200 with the user');
+      if (!shape) throw new StepFailed(`GET ${show(answer.url, site)} -> ${answer.status} but the answer is not JSON with a "user" key`, answer);
+      if (answer.status === 401 || !user) {
+        throw new StepFailed(`GET ${show(answer.url, site)} -> ${answer.status} {"user": null}: the session did not keep the user after the callback`, answer);
       }
-      const form = findLogoutForm(home.body);
-      if (!form) throw new StepFailed('GET / -> 200 shows the user but no logout form (a POST form to the logout URL)', home);
-      if (!form.inputs.csrfmiddlewaretoken) throw new StepFailed('the logout form has no CSRF token (csrfmiddlewaretoken): {% csrf_token %} is missing', home);
-      state.logoutForm = { action: new URL(form.action || '/', home.url), inputs: form.inputs };
-      return { reason: `GET / -> 200: "Welcome, ${target.email}" and a logout form to ${show(state.logoutForm.action, site)}`, answer: home };
+      const missing = USER_FIELDS.filter((field) => !(field in user));
+      if (missing.length > 0) throw new StepFailed(`GET ${show(answer.url, site)} -> 200 but the user has no ${missing.join(', ')}`, answer);
+      if (user.email !== target.email) {
+        throw new StepFailed(`GET ${show(answer.url, site)} -> 200 but the user is ${String(user.email)}, not ${target.email}`, answer);
+      }
+      if (!csrf.useSessions) state.csrfToken = browser.jar.get(site, csrf.cookieName) ?? undefined;
+      return { reason: `GET ${show(answer.url, site)} -> 200 {"user": {"email": "${target.email}", ...}}`, answer };
     },
-    'session-persists': async () => {
-      const home = await browser.get(new URL('/', site));
-      expect(home, (a) => a.status === 200, '200');
-      if (!welcomes(home.body, target.email)) throw new StepFailed('GET / -> 200 but the user is no longer shown: the session did not persist', home);
-      return { reason: `GET / again -> 200: still "Welcome, ${target.email}"`, answer: home };
-    },
+    'home-logged-in': homeLoggedIn,
     logout: async () => {
-      const { action, inputs } = state.logoutForm!;
-      const answer = await browser.post(action, { form: inputs, headers: { origin: site.origin, referer: `${site.origin}/` } });
+      const action = route('workos_logout');
+      if (!state.csrfToken) {
+        throw new StepFailed(
+          csrf.useSessions
+            ? 'no CSRF token to send: CSRF_USE_SESSIONS = True keeps it out of cookies, and only pages that render {% csrf_token %} carry it'
+            : `no CSRF token to send: GET ${show(route('workos_me'), site)} set no ${csrf.cookieName} cookie`,
+        );
+      }
+      const answer = await browser.post(action, {
+        form: { csrfmiddlewaretoken: state.csrfToken },
+        headers: { [csrf.header]: state.csrfToken, origin: site.origin, referer: `${site.origin}/` },
+      });
       expect(answer, isRedirect, `a redirect to ${emulator.origin}/user_management/sessions/logout`);
       const to = answer.location!;
       if (to.origin !== emulator.origin || to.pathname !== '/user_management/sessions/logout') {
         throw new StepFailed(
-          `POST ${show(action, site)} -> ${answer.status} to ${shortUrl(to, site)}, not through WorkOS's logout (${emulator.origin}/user_management/sessions/logout): the WorkOS session stays open`,
+          `POST ${show(action, site)} -> ${answer.status} to ${shortUrl(to, site)}, not through WorkOS's logout: the WorkOS session stays open`,
           answer,
         );
       }
       if (!to.searchParams.get('session_id')) throw new StepFailed(`POST ${show(action, site)} -> ${answer.status} to WorkOS's logout without a session_id`, answer);
       state.workosLogoutUrl = to;
-      return { reason: `POST ${show(action, site)} -> ${answer.status} to ${shortUrl(to, site)}`, answer };
+      return { reason: `POST ${show(action, site)} (CSRF token) -> ${answer.status} to the emulator's logout`, answer };
     },
     'workos-logout': async () => {
       const answer = await browser.get(state.workosLogoutUrl!);
@@ -296,20 +348,27 @@ export async function runLoginFlow(target: FlowTarget): Promise<FlowStep[]> {
       state.afterLogout = to;
       return { reason: `GET WorkOS logout -> ${answer.status} to ${show(to, site)}`, answer };
     },
+    'signed-out': async () => {
+      const { answer, user, shape } = await meAnswer();
+      if (answer.status === 200 && user) {
+        throw new StepFailed(`GET ${show(answer.url, site)} -> 200: ${String(user.email)} is still signed in after logout`, answer);
+      }
+      expect(answer, (a) => a.status === 401, '401 {"user": null}');
+      if (!shape || user !== null) throw new StepFailed(`GET ${show(answer.url, site)} -> 401 but the answer is not {"user": null}`, answer);
+      return { reason: `GET ${show(answer.url, site)} -> 401 {"user": null}`, answer };
+    },
     'home-after-logout': async () => {
-      const landed = await browser.get(state.afterLogout!);
-      expect(landed, (a) => a.status === 200 || isRedirect(a), '200');
-      const home = state.afterLogout!.pathname === '/' && landed.status === 200 ? landed : await browser.get(new URL('/', site));
+      const home = await browser.get(new URL('/', site));
       expect(home, (a) => a.status === 200, '200');
       if (welcomes(home.body, target.email)) throw new StepFailed(`GET / -> 200 but still shows "Welcome, ${target.email}" after logout`, home);
       if (!findLoginLink(home.body, site)) throw new StepFailed('GET / -> 200 after logout but shows no login link', home);
       return { reason: 'GET / -> 200: logged out, login link shown', answer: home };
     },
     'logout-get-refused': async () => {
-      const action = state.logoutForm!.action;
+      const action = route('workos_logout');
       const answer = await browser.get(action);
       if (answer.status !== 405) {
-        throw new StepFailed(`GET ${show(action, site)} -> ${answer.status}${answer.location ? ` to ${shortUrl(answer.location, site)}` : ''}; logout must accept POST only (405), or any link or image could sign users out`, answer);
+        throw new StepFailed(`GET ${show(action, site)} -> ${answer.status}${answer.location ? ` to ${shortUrl(answer.location, site)}` : ''}; logout must accept POST only (405)`, answer);
       }
       return { reason: `GET ${show(action, site)} -> 405 Method Not Allowed`, answer };
     },
@@ -317,7 +376,7 @@ export async function runLoginFlow(target: FlowTarget): Promise<FlowStep[]> {
 
   const steps: FlowStep[] = [];
   let failed = false;
-  for (const [id, title] of FLOW_STEPS) {
+  for (const [id, title] of flowSteps(homeGenerated)) {
     if (failed) {
       steps.push({ id, title, status: 'skip', reason: 'not run: an earlier step failed', httpStatus: null, location: null, durationMs: 0 });
       continue;

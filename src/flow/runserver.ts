@@ -6,14 +6,26 @@
  * Django missing, a busy port, ALLOWED_HOSTS refusing localhost, a crash at import.
  */
 import { request as httpRequest } from 'node:http';
-import { isAbsolute, resolve } from 'node:path';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { runtimeSettingsModule } from '../discover/settings-module.js';
 import type { ProjectModel } from '../discover/model.js';
 import { EXIT, UserError } from '../util/errors.js';
 import { redactSecrets, secretsFromEnv } from '../util/secrets.js';
 import { spawnManaged, type ExitInfo, type ManagedChild } from './child-process.js';
 import { freePort, isPortFree } from './ports.js';
 
-export type RunserverProject = Pick<ProjectModel, 'projectRoot' | 'managePy' | 'python' | 'settingsModule'>;
+export type RunserverProject = Pick<ProjectModel, 'projectRoot' | 'managePy' | 'python' | 'settingsModule'> &
+  Partial<Pick<ProjectModel, 'settingsModuleSource'>>;
+
+/**
+ * Which database the site runs on. `throwaway`: `manage.py testserver`, which creates
+ * Django's test database (every migration applied; SQLite's is in memory, served from one
+ * thread) and loads an empty fixture: no `migrate` needed and the project's data untouched.
+ * `project`: `manage.py runserver` on the project's own database.
+ */
+export type SiteDatabase = 'throwaway' | 'project';
 
 export interface WorkosEnvironment {
   baseUrl: string;
@@ -32,6 +44,8 @@ export interface RunserverOptions {
   startTimeoutMs?: number;
   /** Receives Django's output as it comes (redacted). */
   onOutput?: (text: string) => void;
+  /** Default `project` (runserver). */
+  database?: SiteDatabase;
 }
 
 export interface RunningServer {
@@ -48,6 +62,17 @@ export interface RunningServer {
   /** Resolves if runserver exits by itself. */
   exited: Promise<ExitInfo>;
   stop(): Promise<void>;
+}
+
+/** Django could not create its test database (a Postgres role without CREATEDB, for one). */
+export class TestDatabaseError extends Error {
+  constructor(
+    message: string,
+    readonly detail: string,
+  ) {
+    super(message);
+    this.name = 'TestDatabaseError';
+  }
 }
 
 /** runserver could not be started or does not serve the site; the message says why. */
@@ -100,6 +125,21 @@ function probe(port: number, host: string, path = READY_PATH): Promise<{ status:
 
 function tailLines(text: string, count = OUTPUT_LINES): string {
   return text.trimEnd().split('\n').slice(-count).join('\n');
+}
+
+let fixtureFile: string | null = null;
+
+/**
+ * An empty fixture for testserver, which insists on one. In a temporary folder, never the
+ * project; one per process, removed when it exits.
+ */
+function emptyFixture(): string {
+  if (fixtureFile && existsSync(fixtureFile)) return fixtureFile;
+  const dir = mkdtempSync(join(tmpdir(), 'authkit-django-fixture-'));
+  fixtureFile = join(dir, 'authkit_django_empty.json');
+  writeFileSync(fixtureFile, '[]\n');
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return fixtureFile;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -158,10 +198,14 @@ async function startOnce(
   if (!given) throw new RunserverError('no Python interpreter was found for the project');
   // A relative interpreter path means one relative to the project, as it is for the checks.
   const program = given.includes('/') && !isAbsolute(given) ? resolve(project.projectRoot, given) : given;
-  const child = spawnManaged(program, [...prefix, project.managePy, 'runserver', `127.0.0.1:${port}`, '--noreload'], {
+  const throwaway = options.database === 'throwaway';
+  const serve = throwaway
+    ? ['testserver', '--noinput', '--addrport', `127.0.0.1:${port}`, emptyFixture()]
+    : ['runserver', `127.0.0.1:${port}`, '--noreload'];
+  const child = spawnManaged(program, [...prefix, project.managePy, ...serve], {
     cwd: project.projectRoot,
-    env: runserverEnv(baseEnv, options.workos, project.settingsModule),
-    name: 'manage.py runserver',
+    env: runserverEnv(baseEnv, options.workos, runtimeSettingsModule(project, baseEnv)),
+    name: `manage.py ${serve[0]}`,
   });
   if (options.onOutput) {
     const forward = options.onOutput;
@@ -213,6 +257,8 @@ function startFailure(exit: ExitInfo, output: string, interpreter: string, port:
     );
   }
   if (/That port is already in use|Address already in use/i.test(output)) return new PortTaken(String(port));
+  const testDb = /Got an error creating the test database: (.*)/.exec(output);
+  if (testDb) return new TestDatabaseError(`Django could not create a throwaway test database: ${testDb[1]!.trim()}`, tailLines(output, 8));
   if (/Couldn't import Django|No module named '?django'?\b/.test(output) && !/No module named '?django\./.test(output)) {
     return new RunserverError(
       `Django is not installed in the project's environment: ${interpreter} cannot import it`,

@@ -11,7 +11,7 @@ import { findAssignments, importsName } from '../python/locate.js';
 import type { PlanContext } from './context.js';
 import { readUrlpatterns, servesHome, type UrlPattern } from './url-patterns.js';
 
-export const ROUTE_NAMES = { login: 'workos_login', callback: 'workos_callback', logout: 'workos_logout' } as const;
+export const ROUTE_NAMES = { login: 'workos_login', callback: 'workos_callback', logout: 'workos_logout', me: 'workos_me' } as const;
 
 export interface UrlFacts {
   urlsFile: string | null;
@@ -30,7 +30,7 @@ export interface UrlFacts {
   importFrom: string | null;
 }
 
-const OUR_ROUTES = ['auth/login/', 'auth/callback/', 'auth/logout/'];
+const OUR_ROUTES = ['auth/login/', 'auth/callback/', 'auth/logout/', 'auth/me/'];
 
 function walkPatterns(
   ctx: PlanContext,

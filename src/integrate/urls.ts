@@ -3,6 +3,7 @@
  * home page), placed before catch-all patterns, outside i18n_patterns, with the imports
  * they need. Routes already present by name are not added again.
  */
+import { join } from 'node:path';
 import type { StepOutcome } from '../plan/types.js';
 import { findImports, importsName } from '../python/locate.js';
 import { lineOf, parsePython } from '../python/parser.js';
@@ -55,7 +56,11 @@ export function planUrls(ctx: PlanContext, facts: UrlFacts, addHome: boolean, vi
     { route: `${facts.prefix}login/`, module: 'auth_views', view: 'login', name: ROUTE_NAMES.login },
     { route: `${facts.prefix}callback/`, module: 'auth_views', view: 'callback', name: ROUTE_NAMES.callback },
     { route: `${facts.prefix}logout/`, module: 'auth_views', view: 'logout', name: ROUTE_NAMES.logout },
+    { route: `${facts.prefix}me/`, module: 'auth_views', view: 'me', name: ROUTE_NAMES.me },
   ].filter((r) => !facts.routedNames.has(r.name)) as Route[];
+  // auth/me/ routes to our views module: not added beside login views the project wrote.
+  const views = ctx.workspace.read(join(facts.viewsDir, 'auth_views.py'));
+  if (wanted.length === 1 && wanted[0]!.name === ROUTE_NAMES.me && !views?.includes('\ndef me(')) wanted.length = 0;
   const homeName = facts.routedNames.has('home') ? 'workos_home' : 'home';
   if (addHome) wanted.push({ route: '', module: 'home_views', view: 'home', name: homeName });
   if (wanted.length === 0) {

@@ -8,10 +8,11 @@ export const AUTH_VIEWS_FILE = 'auth_views.py';
 
 /** auth_views.py, unless the project already routes all three WorkOS views to code of its own. */
 export function planViews(ctx: PlanContext, facts: UrlFacts): StepOutcome[] {
-  const names = Object.values(ROUTE_NAMES);
+  // auth/me/ is ours only: a hand-written integration is complete without it.
+  const names = [ROUTE_NAMES.login, ROUTE_NAMES.callback, ROUTE_NAMES.logout];
   const file = join(facts.viewsDir, AUTH_VIEWS_FILE);
   if (names.every((n) => facts.routedNames.has(n)) && ctx.workspace.read(file) === null) {
     return [{ id: 'views.auth', status: 'done', summary: `the urlconf already routes ${names.join(', ')} to views of its own` }];
   }
-  return [planGeneratedFile(ctx, 'views.auth', AUTH_VIEWS_FILE, file, 'login, callback and logout views')];
+  return [planGeneratedFile(ctx, 'views.auth', AUTH_VIEWS_FILE, file, 'login, callback, logout and me views')];
 }

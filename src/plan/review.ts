@@ -17,15 +17,54 @@ export const JSON_STATUS: Record<StepStatus, 'created' | 'changed' | 'skipped' |
   manual: 'manual',
 };
 
-export function renderDiffs(changes: FileChange[], display: (file: string) => string, palette: Palette): string {
-  return changes
-    .map((c) =>
+export interface DiffRenderOptions {
+  /** Show created files in full too (`--diff`, `--dry-run`); otherwise one line each. */
+  full?: boolean;
+  /** The plan's steps, to say what each created file is. */
+  outcomes?: readonly StepOutcome[];
+}
+
+function lineCount(text: string | null): number {
+  if (!text) return 0;
+  return text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+}
+
+/** What a created file is, from the step that creates it: "create x.py (the home view)" -> "the home view". */
+function whatItIs(file: string, outcomes: readonly StepOutcome[]): string {
+  const step = outcomes.find((o) => o.file === file && o.status === 'create') ?? outcomes.find((o) => o.file === file);
+  const described = step ? /\(([^()]*)\)$/.exec(step.summary)?.[1] : undefined;
+  return described ?? step?.summary ?? 'new file';
+}
+
+/**
+ * Changed files as unified diffs; created files as one line each (path, line count, what it
+ * is), or in full with `full`: a 380-line view module printed before a question buries it.
+ */
+export function renderDiffs(changes: FileChange[], display: (file: string) => string, palette: Palette, options: DiffRenderOptions = {}): string {
+  const created = options.full ? [] : changes.filter((c) => c.before === null);
+  const shown = changes.filter((c) => !created.includes(c));
+  const parts: string[] = [];
+  if (created.length > 0) {
+    const width = Math.max(...created.map((c) => display(c.file).length));
+    parts.push(
+      [
+        palette.bold('New files (--diff shows them in full):'),
+        ...created.map((c) => {
+          const lines = lineCount(c.after);
+          return `  ${palette.green('+')} ${display(c.file).padEnd(width)}  ${palette.dim(`${lines} line${lines === 1 ? '' : 's'}, ${whatItIs(c.file, options.outcomes ?? [])}`)}`;
+        }),
+      ].join('\n'),
+    );
+  }
+  for (const c of shown) {
+    parts.push(
       unifiedDiff(display(c.file), c.before, c.after, {
         palette,
         mask: isDotenvFile(c.file) ? (line: string) => maskSecrets(maskDotenvLine(line)) : maskSecrets,
       }),
-    )
-    .join('\n\n');
+    );
+  }
+  return parts.join('\n\n');
 }
 
 const MARK: Record<StepStatus, (p: Palette) => string> = {

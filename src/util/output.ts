@@ -12,7 +12,9 @@ export interface Io {
 
 /**
  * A stream that removes registered secrets from everything written through it, so a
- * key can never reach the terminal or a log, whatever printed it.
+ * key can never reach the terminal or a log, whatever printed it. Each write goes to the
+ * target at once: a Writable's own queue would hold later writes back until the earlier
+ * one's callback, while a prompt written to the other stream meanwhile appears first.
  */
 function redacting(target: NodeJS.WriteStream): Writable & { isTTY?: boolean; columns?: number } {
   const stream = new Writable({
@@ -21,6 +23,10 @@ function redacting(target: NodeJS.WriteStream): Writable & { isTTY?: boolean; co
       target.write(redact(chunk.toString()), callback);
     },
   }) as Writable & { isTTY?: boolean; columns?: number };
+  stream.write = ((chunk: Buffer | string, encoding?: BufferEncoding | ((error?: Error | null) => void), callback?: (error?: Error | null) => void) => {
+    const done = typeof encoding === 'function' ? encoding : callback;
+    return done ? target.write(redact(chunk.toString()), done) : target.write(redact(chunk.toString()));
+  }) as Writable['write'];
   stream.isTTY = target.isTTY;
   Object.defineProperty(stream, 'columns', { get: () => target.columns });
   return stream;
@@ -64,4 +70,9 @@ export function palette(color: boolean): Palette {
 
 export function writeLine(stream: Writable, text = ''): void {
   stream.write(`${text}\n`);
+}
+
+/** How wide human output may be: the terminal's width, or no limit when not at a terminal. */
+export function lineWidth(stream: { isTTY?: boolean; columns?: number }): number {
+  return stream.isTTY && stream.columns && stream.columns > 0 ? stream.columns - 1 : Infinity;
 }

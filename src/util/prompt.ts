@@ -12,10 +12,12 @@ export function canPrompt(io: Io): boolean {
 function readLine(io: Io, question: string, secret: boolean): Promise<string | null> {
   return new Promise((resolve) => {
     const stdin = io.stdin;
-    io.stderr.write(question);
     let answer = '';
     const raw = typeof stdin.setRawMode === 'function';
+    // Raw before the question shows: a Ctrl+C typed the moment it appears is then read
+    // here as an answer, not turned into a signal by the terminal.
     if (raw) stdin.setRawMode!(true);
+    io.stderr.write(question);
     stdin.resume();
     const finish = (value: string | null) => {
       stdin.removeListener('data', onData);
@@ -45,11 +47,16 @@ function readLine(io: Io, question: string, secret: boolean): Promise<string | n
 }
 
 export async function confirm(io: Io, question: string, defaultYes: boolean): Promise<boolean> {
+  return (await confirmOrCancel(io, question, defaultYes)) === 'yes';
+}
+
+/** A yes/no question that tells a "no" apart from Ctrl+C / Ctrl+D ("cancelled"). */
+export async function confirmOrCancel(io: Io, question: string, defaultYes: boolean): Promise<'yes' | 'no' | 'cancelled'> {
   const answer = await readLine(io, `${question} ${defaultYes ? '[Y/n]' : '[y/N]'} `, false);
-  if (answer === null) return false;
+  if (answer === null) return 'cancelled';
   const a = answer.trim().toLowerCase();
-  if (a === '') return defaultYes;
-  return a === 'y' || a === 'yes';
+  if (a === '') return defaultYes ? 'yes' : 'no';
+  return a === 'y' || a === 'yes' ? 'yes' : 'no';
 }
 
 export async function askSecret(io: Io, question: string): Promise<string | null> {

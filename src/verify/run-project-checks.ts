@@ -9,13 +9,15 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { ProjectModel } from '../discover/model.js';
+import { runtimeSettingsModule } from '../discover/settings-module.js';
 import { packagePath } from '../util/package-root.js';
+import { migrateCommand, withMigrateCommand } from './migrate-step.js';
 import { redactDeep, redactSecrets, secretsFromDotenv, secretsFromEnv } from '../util/secrets.js';
-import { CHECK_STATUSES, type CheckResult, type DashboardValues, type ProjectChecksReport } from './types.js';
+import { CHECK_STATUSES, type CheckResult, type DashboardValues, type FlowFacts, type ProjectChecksReport } from './types.js';
 
 /** The parts of the project model the checks need (`env` only to know which secrets to mask). */
 export type ProjectForChecks = Pick<ProjectModel, 'projectRoot' | 'settingsModule' | 'python'> &
-  Partial<Pick<ProjectModel, 'env'>>;
+  Partial<Pick<ProjectModel, 'env' | 'settingsModuleSource'>>;
 
 export interface ProjectChecksOptions {
   /** Stop the project's Python after this long (default 120 s: `uv run` may sync first). */
@@ -60,7 +62,8 @@ export async function runProjectChecks(
     PYTHONDONTWRITEBYTECODE: '1',
     PYTHONIOENCODING: 'utf-8',
   };
-  if (model.settingsModule) env.DJANGO_SETTINGS_MODULE = model.settingsModule;
+  const settingsModule = runtimeSettingsModule(model, baseEnv);
+  if (settingsModule) env.DJANGO_SETTINGS_MODULE = settingsModule;
 
   const checks = options.script ? [options.script] : ['-c', launcher()];
   const args = [...prefixArgs, ...checks, '--site-url', options.siteUrl ?? 'http://localhost:8000'];
@@ -95,7 +98,7 @@ export async function runProjectChecks(
     const exit = run.signal ? `signal ${run.signal}` : `exit code ${run.exitCode}`;
     return failed(`the checks gave no report (${interpreter}, ${exit})`, stderrTail ? { detail: stderrTail } : {});
   }
-  return redactDeep({ interpreter, ran: true, ...parsed }, secrets);
+  return withMigrateCommand(redactDeep({ interpreter, ran: true, ...parsed }, secrets), migrateCommand(command, model.projectRoot));
 }
 
 /**
@@ -144,6 +147,32 @@ export function parseReport(stdout: string): ParsedReport | null {
     workos: stringOrNull(data.workos),
     checks,
     dashboard: toDashboard(data.dashboard),
+    flowFacts: toFlowFacts(data.flowFacts),
+  };
+}
+
+const FLOW_ROUTE_NAMES = ['workos_login', 'workos_callback', 'workos_logout', 'workos_me'] as const;
+
+function toFlowFacts(raw: unknown): FlowFacts | null {
+  if (!isRecord(raw)) return null;
+  const routes: FlowFacts['routes'] = {};
+  const rawRoutes = isRecord(raw.routes) ? raw.routes : {};
+  for (const name of FLOW_ROUTE_NAMES) {
+    const route = rawRoutes[name];
+    if (isRecord(route) && typeof route.path === 'string' && route.path.startsWith('/') && typeof route.name === 'string') {
+      routes[name] = { path: route.path, name: route.name };
+    }
+  }
+  const csrf = isRecord(raw.csrf) ? raw.csrf : {};
+  return {
+    routes,
+    homeGenerated: raw.homeGenerated === true,
+    csrf: {
+      cookieName: typeof csrf.cookieName === 'string' ? csrf.cookieName : 'csrftoken',
+      header: typeof csrf.header === 'string' ? csrf.header : 'X-CSRFTOKEN',
+      useSessions: csrf.useSessions === true,
+    },
+    error: stringOrNull(raw.error),
   };
 }
 

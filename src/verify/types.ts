@@ -42,4 +42,23 @@ export interface ProjectChecksReport {
   workos: string | null;
   checks: CheckResult[];
   dashboard: DashboardValues | null;
+  /** What the login flow needs, asked of Django (null when the settings did not load). */
+  flowFacts?: FlowFacts | null;
+}
+
+/** A route of ours as Django reverses it. */
+export interface RoutePath {
+  path: string;
+  /** The name that reversed: `workos_login`, or `app:workos_login` when it only works namespaced. */
+  name: string;
+}
+
+/** What the flow needs to know about the project, from the project's own Python. */
+export interface FlowFacts {
+  /** By URL name (workos_login, workos_callback, workos_logout, workos_me): only those that reverse. */
+  routes: Partial<Record<'workos_login' | 'workos_callback' | 'workos_logout' | 'workos_me', RoutePath>>;
+  /** "/" is served by the home view authkit-django generated. */
+  homeGenerated: boolean;
+  csrf: { cookieName: string; header: string; useSessions: boolean };
+  error: string | null;
 }

@@ -73,7 +73,7 @@ const BREAKS: Break[] = [
   },
   {
     name: 'the database was never migrated',
-    expect: { 'sessions-table': 'fail' },
+    expect: { 'sessions-table': 'warn' },
     fixable: true,
     apply: (dir) => rmSync(join(dir, 'db.sqlite3')),
   },

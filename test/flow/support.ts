@@ -98,9 +98,9 @@ export async function waitFor<T>(what: string, check: () => T | null | false | P
   }
 }
 
-/** runserver processes started for the project in `dir` (its manage.py path is on their command line). */
+/** runserver or testserver processes started for the project in `dir` (its manage.py path is on their command line). */
 export function runserversFor(dir: string): ProcessInfo[] {
-  return processesMentioning(join(dir, 'manage.py')).filter((p) => p.command.includes('runserver'));
+  return processesMentioning(join(dir, 'manage.py')).filter((p) => /\b(runserver|testserver)\b/.test(p.command));
 }
 
 /** `authkit-django dev` in a child process, its output collected. */

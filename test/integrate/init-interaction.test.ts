@@ -59,7 +59,7 @@ test('at a terminal: a key with the wrong prefix is asked again; answering no wr
   ]);
   assert.ok(result.ok, result.output);
   assert.equal(result.code, 1);
-  assert.match(result.output, /Nothing was written/);
+  assert.match(result.output, /Not applied, as you answered no: nothing was written/);
   assert.deepEqual(snapshotTree(dir), before);
 });
 

@@ -229,7 +229,7 @@ describe('urls', () => {
     const text = after(root, result, 'site_conf/urls.py')!;
     assert.equal(
       text,
-      'from django.contrib import admin\nfrom django.urls import path\n\nfrom . import auth_views, home_views\n\nurlpatterns = [\n    path("admin/", admin.site.urls),\n    path("auth/login/", auth_views.login, name="workos_login"),\n    path("auth/callback/", auth_views.callback, name="workos_callback"),\n    path("auth/logout/", auth_views.logout, name="workos_logout"),\n    path("", home_views.home, name="home"),\n]\n',
+      'from django.contrib import admin\nfrom django.urls import path\n\nfrom . import auth_views, home_views\n\nurlpatterns = [\n    path("admin/", admin.site.urls),\n    path("auth/login/", auth_views.login, name="workos_login"),\n    path("auth/callback/", auth_views.callback, name="workos_callback"),\n    path("auth/logout/", auth_views.logout, name="workos_logout"),\n    path("auth/me/", auth_views.me, name="workos_me"),\n    path("", home_views.home, name="home"),\n]\n',
     );
   });
 
@@ -238,7 +238,7 @@ describe('urls', () => {
     const { root, result } = await plan({ 'site_conf/urls.py': urls });
     const text = after(root, result, 'site_conf/urls.py')!;
     assert.match(text, /^from django\.urls import include, path, re_path\n/);
-    assert.match(text, /include\("api\.urls"\)\),\n {4}path\("auth\/login\/"[^\n]*\n[^\n]*\n[^\n]*workos_logout"\),\n {4}re_path\(r"\^", include\("cms\.urls"\)\),/);
+    assert.match(text, /include\("api\.urls"\)\),\n {4}path\("auth\/login\/"[^\n]*\n[^\n]*\n[^\n]*workos_logout"\),\n[^\n]*workos_me"\),\n {4}re_path\(r"\^", include\("cms\.urls"\)\),/);
     // "/" may be served by the CMS include, which cannot be read: the home page is left alone.
     assert.equal(outcome(result, 'home.snippet').status, 'done');
     assertValidPython(text);
@@ -258,7 +258,7 @@ describe('urls', () => {
     const { root, result } = await plan({ 'site_conf/urls.py': urls });
     const text = after(root, result, 'site_conf/urls.py')!;
     assert.equal((text.match(/workos_login/g) ?? []).length, 1);
-    assert.match(text, /name="workos_login"\),\n {4}path\("auth\/callback\/", auth_views\.callback, name="workos_callback"\),\n {4}path\("auth\/logout\/", auth_views\.logout, name="workos_logout"\),\n {4}path\("", auth_views\.login\),/);
+    assert.match(text, /name="workos_login"\),\n {4}path\("auth\/callback\/", auth_views\.callback, name="workos_callback"\),\n {4}path\("auth\/logout\/", auth_views\.logout, name="workos_logout"\),\n {4}path\("auth\/me\/", auth_views\.me, name="workos_me"\),\n {4}path\("", auth_views\.login\),/);
   });
 
   test('refuses safely: urlpatterns = i18n_patterns(...) alone is a manual step', async () => {

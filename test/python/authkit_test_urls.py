@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from auth_views import callback, login, logout
+from auth_views import callback, login, logout, me
 from home_views import home
 
 urlpatterns = [
@@ -10,4 +10,5 @@ urlpatterns = [
     path("auth/login/", login, name="workos_login"),
     path("auth/callback/", callback, name="workos_callback"),
     path("auth/logout/", logout, name="workos_logout"),
+    path("auth/me/", me, name="workos_me"),
 ]

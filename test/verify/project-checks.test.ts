@@ -2,7 +2,7 @@
 // integrated with the real generated views and run in .venvs/dj52 (Django 5.2 + the
 // real workos SDK). One startproject is shared; each case works on its own copy.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -142,6 +142,26 @@ describe('a correct integration', () => {
     const before = listTree(dir);
     await run(dir);
     assert.deepEqual(listTree(dir), before);
+  });
+
+  test("the migrated database stays byte-identical, for verify's checks and doctor's", async () => {
+    const database = join(dir, 'db.sqlite3');
+    const bytes = readFileSync(database);
+    const modified = statSync(database).mtimeMs;
+    await run(dir);
+    await run(dir, { AUTHKIT_DJANGO_DOCTOR: '1' });
+    assert.ok(readFileSync(database).equals(bytes), 'db.sqlite3 changed');
+    assert.equal(statSync(database).mtimeMs, modified);
+  });
+
+  test("the flow's facts come from Django: our routes reversed, the CSRF cookie and header", async () => {
+    const report = await run(dir);
+    const facts = report.flowFacts!;
+    assert.equal(facts.error, null);
+    assert.deepEqual(facts.routes.workos_login, { path: '/auth/login/', name: 'workos_login' });
+    assert.deepEqual(facts.routes.workos_callback, { path: '/auth/callback/', name: 'workos_callback' });
+    assert.deepEqual(facts.routes.workos_logout, { path: '/auth/logout/', name: 'workos_logout' });
+    assert.deepEqual(facts.csrf, { cookieName: 'csrftoken', header: 'X-CSRFTOKEN', useSessions: false });
   });
 });
 
