@@ -165,7 +165,13 @@ function toDashboard(raw: unknown): DashboardValues | null {
   if (typeof redirectUri !== 'string' || typeof signInEndpoint !== 'string' || typeof logoutRedirect !== 'string') {
     return null;
   }
-  return { redirectUri, signInEndpoint, logoutRedirect };
+  return {
+    redirectUri,
+    signInEndpoint,
+    logoutRedirect,
+    ...(typeof raw.host === 'string' ? { host: raw.host } : {}),
+    ...(typeof raw.hostNote === 'string' ? { hostNote: raw.hostNote } : {}),
+  };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -189,7 +195,7 @@ interface CapturedRun {
   spawnError: NodeJS.ErrnoException | null;
 }
 
-function runCaptured(
+export function runCaptured(
   program: string,
   args: string[],
   opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number },
