@@ -11,6 +11,7 @@ import { relative } from 'node:path';
 import { discover } from '../discover/index.js';
 import type { ProjectModel } from '../discover/model.js';
 import { applyRepairs, type RepairRun } from '../doctor/apply-repairs.js';
+import { checkRepairs, type RepairCheck } from '../doctor/check-repairs.js';
 import { DoctorContext } from '../doctor/context.js';
 import { describeInterpreter } from '../doctor/interpreters.js';
 import { DOCTOR_CHECKS } from '../doctor/registry.js';
@@ -58,6 +59,8 @@ interface DoctorJson {
     rounds: FixRoundJson[];
     /** The checks before the first fix. */
     before: DoctorCheckJson[];
+    /** Per round, the check before writing: the project loaded as it is and with the repaired files. */
+    checks: RepairCheck[];
   } | null;
   error: { message: string; hint: string | null } | null;
   exitCode: number;
@@ -110,7 +113,7 @@ export async function runDoctor(args: CommandArgs, io: Io): Promise<number> {
     return finish(exitCode(results));
   }
 
-  report.fix = { applied: false, reason: null, rounds: [], before: report.checks };
+  report.fix = { applied: false, reason: null, rounds: [], before: report.checks, checks: [] };
   for (let round = 0; round < MAX_FIX_ROUNDS && !isEmpty(plan); round++) {
     say();
     say(p.bold(round === 0 ? 'Fixes:' : 'More fixes, found by checking again:'));
@@ -125,6 +128,15 @@ export async function runDoctor(args: CommandArgs, io: Io): Promise<number> {
       report.fix.reason = 'declined';
       say('Nothing was changed.');
       return finish(exitCode(results));
+    }
+    // Before any file is edited: the project loaded with the repaired files must do what it did.
+    const guarded = await checkRepairs(model, results, plan, { env: io.env, secrets: [] });
+    plan = guarded.plan;
+    report.fix.checks.push(guarded.check);
+    for (const line of describeCheck(guarded.check, model, p)) say(line);
+    if (isEmpty(plan)) {
+      report.fix.reason ??= 'the check before writing held the repairs back';
+      break;
     }
     const fixed = [...plan.repairs.keys()];
     const run = await applyRepairs(plan, model, io);
@@ -171,6 +183,20 @@ function describePlan(plan: RepairPlan, model: ProjectModel, p: Palette): string
   if (plan.install) lines.push(`  ${p.yellow('run')}     ${plan.install.retry}`);
   if (plan.migrate) lines.push(`  ${p.yellow('run')}     ${plan.migrate.join(' ')}  ${p.dim(`(in ${model.projectRoot})`)}`);
   return lines;
+}
+
+function describeCheck(check: RepairCheck, model: ProjectModel, p: Palette): string[] {
+  void model;
+  switch (check.status) {
+    case 'skipped':
+      return [];
+    case 'static':
+      return ['', p.yellow(`Check before writing: static checks only. ${check.reason}.`)];
+    case 'passed':
+      return ['', `${p.green('Checked before writing')}: ${check.reason}${check.placement !== 'default' ? ` (routes placed "${check.placement}")` : ''}.`];
+    case 'failed':
+      return ['', `${p.red('Check before writing')}: the file edits are held back.`, ...check.differences.map((d) => `  ${p.red('x')} ${d.message}`)];
+  }
 }
 
 function describeRun(run: RepairRun, model: ProjectModel, p: Palette): string[] {

@@ -22,7 +22,7 @@ import { takeSnapshot, type Snapshot } from './snapshot.js';
 
 /** Packages the generated code imports that the install (after apply) may not have put there yet. */
 const STAND_INS = ['workos', 'dotenv', 'jwt'];
-const PLACEMENTS: UrlPlacement[] = ['default', 'final-list', 'append', 'manual'];
+export const PLACEMENTS: UrlPlacement[] = ['default', 'final-list', 'append', 'manual'];
 const MAX_ATTEMPTS = 6;
 
 export interface DifferenceReport extends Difference {
@@ -152,11 +152,17 @@ export async function planWithInvariant(model: ProjectModel, options: Integratio
   return done(blocked(plan, report.differences));
 }
 
+/** The project as it is, loaded from its own folder. */
+export function snapshotBefore(model: ProjectModel, run: Pick<InvariantRun, 'env' | 'secrets'>): Promise<Snapshot> {
+  return takeSnapshot(model, { cwd: model.projectRoot, env: run.env, secrets: run.secrets });
+}
+
 function addNote(report: InvariantReport, note: string): void {
   if (!report.notes.includes(note)) report.notes.push(note);
 }
 
-async function snapshotAfter(model: ProjectModel, changes: readonly FileChange[], run: InvariantRun): Promise<Snapshot> {
+/** The project as the planned changes would leave it, loaded from a mirror (removed after). */
+export async function snapshotAfter(model: ProjectModel, changes: readonly FileChange[], run: Pick<InvariantRun, 'env' | 'secrets'>): Promise<Snapshot> {
   const mirror = buildMirror(model.projectRoot, changes);
   try {
     return await takeSnapshot(model, {
