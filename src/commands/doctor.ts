@@ -131,6 +131,7 @@ export async function runDoctor(args: CommandArgs, io: Io): Promise<number> {
     }
     // Before any file is edited: the project loaded with the repaired files must do what it did.
     const guarded = await checkRepairs(model, results, plan, { env: io.env, secrets: [] });
+    const heldBack = [...plan.repairs.keys()].filter((id) => !guarded.plan.repairs.has(id));
     plan = guarded.plan;
     report.fix.checks.push(guarded.check);
     for (const line of describeCheck(guarded.check, model, p)) say(line);
@@ -153,7 +154,7 @@ export async function runDoctor(args: CommandArgs, io: Io): Promise<number> {
     report.checks = doctorChecksJson(results, model.dir);
     report.summary = summary(results);
     // Repairs already tried that did not take are not tried again.
-    if (fixed.some((id) => plan.repairs.has(id))) break;
+    if ([...fixed, ...heldBack].some((id) => plan.repairs.has(id))) break;
   }
   if (!report.fix.applied && report.fix.reason === null) {
     report.fix.reason = 'nothing --fix can repair';

@@ -246,6 +246,22 @@ describe('what the check before writing prevents (Django 5.2)', () => {
     assert.equal(after.status['/']![0], 'error', 'the urlconf the static plan writes does not load');
   });
 
+  test('doctor --fix: a route repair that would break the urlconf is held back, the rest is done', async () => {
+    const root = copyFixture('mounted-urls');
+    gitInit(root);
+    const env = { AUTHKIT_DJANGO_STATE_DIR: stateDir(), VIRTUAL_ENV: venv };
+    assert.equal((await cli(['init', '--yes', '--no-install', ...KEYS], { cwd: root, env })).code, 3);
+    const urls = readFileSync(join(root, 'mounted', 'urls.py'), 'utf8');
+    const result = await cli(['doctor', '--fix', '--yes', '--offline', '--json'], { cwd: root, env });
+    const json = JSON.parse(result.stdout) as { fix: { checks: { status: string; differences: { message: string }[] }[]; rounds: { commands: { command: string }[] }[] } };
+    const held = json.fix.checks.find((c) => c.status === 'failed');
+    assert.ok(held, JSON.stringify(json.fix.checks));
+    assert.match(held.differences[0]!.message, /does not load: TypeError/);
+    assert.equal(readFileSync(join(root, 'mounted', 'urls.py'), 'utf8'), urls, 'urls.py untouched');
+    assert.ok(json.fix.rounds.some((r) => r.commands.some((c) => /migrate/.test(c.command))), 'the migrate repair still ran');
+    assert.ok(json.fix.checks.length <= 2, 'the held-back repair is not tried round after round');
+  });
+
   test('when the project cannot be loaded, the static checks are used and say so', async () => {
     const root = copyFixture('wrapped-urls');
     gitInit(root);
