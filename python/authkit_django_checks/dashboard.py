@@ -39,7 +39,8 @@ def accepted_site(site_url, settings):
                 f"runs at {candidate}{port}",
             )
     return site_url, (
-        f"ALLOWED_HOSTS accepts no host these values can name; they assume {host}{port}, "
+        "ALLOWED_HOSTS accepts no host these values can name; they assume "
+        f"{host}{port}, "
         "which the project will refuse until ALLOWED_HOSTS lists it"
     )
 

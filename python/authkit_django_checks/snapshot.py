@@ -1,7 +1,7 @@
 """A snapshot of what a Django project does, taken in the project's own Python, so that
 `init` can compare the project as it is with the project as it would be after the plan.
 
-Usage: python -m authkit_django_checks.snapshot [--root-map FROM=TO ...] [--stub MODULE ...]
+Usage: python -m authkit_django_checks.snapshot [--root-map FROM=TO] [--stub MODULE]
 
 Printed as one JSON line on stdout. Values of settings are never printed: each setting
 is a digest of its repr (paths under a mapped root rewritten first, so a copy of the
@@ -26,7 +26,7 @@ KEYS_WE_WRITE = ("WORKOS_API_KEY", "WORKOS_CLIENT_ID")
 
 
 class RootMap:
-    """Rewrites paths under a temporary copy of the project to the project's own paths."""
+    """Rewrites paths under a temporary copy of the project to the project's paths."""
 
     def __init__(self, pairs):
         expanded = []
@@ -74,7 +74,9 @@ class _Anything:
         return _Anything
 
 
-def _load_dotenv_stand_in(dotenv_path=None, stream=None, verbose=False, override=False, **kwargs):
+def _load_dotenv_stand_in(
+    dotenv_path=None, stream=None, verbose=False, override=False, **kwargs
+):
     """What python-dotenv's load_dotenv does for plain KEY=VALUE lines."""
     path = dotenv_path or os.path.join(os.getcwd(), ".env")
     try:
@@ -87,7 +89,7 @@ def _load_dotenv_stand_in(dotenv_path=None, stream=None, verbose=False, override
         if not line or line.startswith("#") or "=" not in line:
             continue
         if line.startswith("export "):
-            line = line[len("export "):]
+            line = line[len("export ") :]
         key, _, value = line.partition("=")
         key, value = key.strip(), value.strip()
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
@@ -98,7 +100,7 @@ def _load_dotenv_stand_in(dotenv_path=None, stream=None, verbose=False, override
 
 
 class StandInFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Last on sys.meta_path: provides the packages the plan adds but the install has not
+    """Last on sys.meta_path: provides the packages the plan adds but the install has
     put there yet (workos, dotenv, jwt), only when the real one is not importable."""
 
     def __init__(self, names):
@@ -109,8 +111,10 @@ class StandInFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         top = fullname.split(".")[0]
         if top not in self.names:
             return None
-        # A submodule the real package lacks (a probe for another SDK version) stays missing.
-        if fullname != top and not getattr(sys.modules.get(top), "__authkit_stand_in__", False):
+        # A submodule the real package lacks (a probe for another SDK) stays missing.
+        if fullname != top and not getattr(
+            sys.modules.get(top), "__authkit_stand_in__", False
+        ):
             return None
         return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
 
@@ -165,7 +169,13 @@ def settings_snapshot(settings, root_map):
                         }
                     )
                 else:
-                    templates.append({"backend": "", "dirs": [], "rest": digest(root_map(safe_repr(entry)))})
+                    templates.append(
+                        {
+                            "backend": "",
+                            "dirs": [],
+                            "rest": digest(root_map(safe_repr(entry))),
+                        }
+                    )
         else:
             values[name] = digest(root_map(safe_repr(value)))
     keys = {name: bool(getattr(settings, name, "")) for name in KEYS_WE_WRITE}
@@ -180,11 +190,15 @@ def walk_routes(resolver, prefix, namespaces, out, root_map, depth=0):
     for pattern in resolver.url_patterns:
         route = prefix + str(pattern.pattern)
         if isinstance(pattern, URLResolver):
-            chain = namespaces + [pattern.namespace] if pattern.namespace else namespaces
+            chain = (
+                [*namespaces, pattern.namespace] if pattern.namespace else namespaces
+            )
             walk_routes(pattern, route, chain, out, root_map, depth + 1)
         elif getattr(pattern, "name", None):
-            qualified = ":".join(namespaces + [pattern.name])
-            out.setdefault(qualified, {"route": root_map(route), "view": view_id(pattern.callback)})
+            qualified = ":".join([*namespaces, pattern.name])
+            out.setdefault(
+                qualified, {"route": root_map(route), "view": view_id(pattern.callback)}
+            )
 
 
 def resolve_path(path):
@@ -203,7 +217,10 @@ def uses_i18n(settings, resolver):
     middleware = [str(m) for m in (getattr(settings, "MIDDLEWARE", None) or [])]
     if any(m.rsplit(".", 1)[-1] == "LocaleMiddleware" for m in middleware):
         return True
-    return any(isinstance(getattr(p, "pattern", None), LocalePrefixPattern) for p in resolver.url_patterns)
+    return any(
+        isinstance(getattr(p, "pattern", None), LocalePrefixPattern)
+        for p in resolver.url_patterns
+    )
 
 
 def urls_snapshot(settings):
@@ -236,7 +253,14 @@ settings_root_map = RootMap([])
 
 
 def take_snapshot(root_map, stand_ins):
-    report = {"version": SCHEMA_VERSION, "loaded": False, "stage": "django", "error": None, "standIns": []}
+    report = {
+        "version": SCHEMA_VERSION,
+        "loaded": False,
+        "stage": "django",
+        "error": None,
+        "standIns": [],
+        "executable": sys.executable,
+    }
     finder = None
     if stand_ins:
         finder = StandInFinder(stand_ins)
@@ -261,7 +285,9 @@ def take_snapshot(root_map, stand_ins):
     except BaseException as exc:
         if isinstance(exc, KeyboardInterrupt):
             raise
-        report["error"] = f"the settings module {module} does not load: {error_text(exc)}"
+        report["error"] = (
+            f"the settings module {module} does not load: {error_text(exc)}"
+        )
         return report
     report["loaded"] = True
     values, listed, templates, keys = settings_snapshot(settings, root_map)
@@ -274,10 +300,13 @@ def take_snapshot(root_map, stand_ins):
         if isinstance(exc, KeyboardInterrupt):
             raise
         report["urls"] = None
-        report["urlsError"] = f"the URL configuration {getattr(settings, 'ROOT_URLCONF', '?')} does not load: {error_text(exc)}"
+        report["urlsError"] = (
+            f"the URL configuration {getattr(settings, 'ROOT_URLCONF', '?')} "
+            f"does not load: {error_text(exc)}"
+        )
     report["stage"] = "done"
     if finder is not None:
-        report["standIns"] = sorted(set(n.split(".")[0] for n in finder.used))
+        report["standIns"] = sorted({n.split(".")[0] for n in finder.used})
     return report
 
 
@@ -294,7 +323,9 @@ def main():
     sys.stdout = sys.stderr
 
     global settings_root_map
-    settings_root_map = RootMap([tuple(item.split("=", 1)) for item in args.root_map if "=" in item])
+    settings_root_map = RootMap(
+        [tuple(item.split("=", 1)) for item in args.root_map if "=" in item]
+    )
     sys.path.insert(0, os.getcwd())
     report = take_snapshot(settings_root_map, args.stub)
     secrets = Secrets()
@@ -304,8 +335,8 @@ def main():
 
         if settings.configured:
             secrets.add_from_settings(settings)
-    except Exception:
-        pass
+    except Exception as exc:  # settings that did not load: their error is reported
+        report.setdefault("notes", []).append(type(exc).__name__)
     report_stream.write(json.dumps(secrets.scrub(report)))
     report_stream.write("\n")
     report_stream.flush()

@@ -31,10 +31,12 @@ export async function checkRepairs(
   if (!before.loaded) {
     return { plan, check: { status: 'static', reason: `the project's Python could not load the project (${before.error ?? 'unknown error'}); the repairs rest on static reading only`, placement: 'default', differences: [] } };
   }
+  // As init does: the mirror is loaded with the interpreter a package manager's `run` runs.
+  const mirrorModel: ProjectModel = model.python.command.length > 1 && before.executable ? { ...model, python: { ...model.python, command: [before.executable] } } : model;
   let placement: UrlPlacement = 'default';
   for (;;) {
     const routed = plan.steps.some((o) => o.id === 'urls.routes');
-    const after = await snapshotAfter(model, plan.changes, run);
+    const after = await snapshotAfter(mirrorModel, plan.changes, run);
     const differences = compareSnapshots(before, after, { routes: routed ? 'planned' : 'present', homePlanned: false, keysWritten: [] }).filter(
       (d) => d.kind !== 'keys' && (routed || d.kind !== 'routes'),
     );

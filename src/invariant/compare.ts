@@ -3,13 +3,11 @@
  * snapshots (pure) and lists every difference, each tagged with the kind of step that can
  * cause it, so the search for a safe plan knows what to try next.
  */
+import { ROUTE_NAMES } from '../integrate/url-facts.js';
 import type { ResolvedView, Snapshot } from './snapshot.js';
 
-export const OUR_ROUTES = {
-  workos_login: 'auth_views.login',
-  workos_callback: 'auth_views.callback',
-  workos_logout: 'auth_views.logout',
-} as const;
+/** URL name -> the view it must reach: every route urls.ts adds (ROUTE_NAMES is the one list). */
+export const OUR_ROUTES: Record<string, string> = Object.fromEntries(Object.entries(ROUTE_NAMES).map(([view, name]) => [name, `auth_views.${view}`]));
 
 export type DifferenceKind =
   /** An existing setting's value changed (or the settings stopped loading). */

@@ -78,10 +78,18 @@ export async function planWithInvariant(model: ProjectModel, options: Integratio
     report.reason = run.disabledReason ?? 'not run';
     return done(staticPlan);
   }
-  const snapshotOf = (plan: IntegrationPlan): Promise<Snapshot> => snapshotAfter(model, plan.changes, run);
+  // A package manager's `run` keys its virtualenv to the project's path (poetry, pipenv) or
+  // may sync it (uv): the mirror is loaded with the interpreter it runs, asked first.
+  const wrapped = model.python.command.length > 1;
+  let mirrorModel: ProjectModel = model;
+  const snapshotOf = (plan: IntegrationPlan): Promise<Snapshot> => snapshotAfter(mirrorModel, plan.changes, run);
   const beforeTask = takeSnapshot(model, { cwd: model.projectRoot, env: run.env, secrets: run.secrets });
-  const staticAfterTask = staticPlan.changes.length > 0 ? snapshotOf(staticPlan) : null;
+  const staticAfterTask = staticPlan.changes.length > 0 && !wrapped ? snapshotOf(staticPlan) : null;
   const before = await beforeTask;
+  if (wrapped && before.executable) {
+    mirrorModel = { ...model, python: { ...model.python, command: [before.executable] } };
+    addNote(report, `the planned files were loaded with ${before.executable}, the interpreter \`${model.python.command.join(' ')}\` runs`);
+  }
   if (!before.loaded) {
     await staticAfterTask;
     report.status = 'static';
@@ -164,16 +172,30 @@ function addNote(report: InvariantReport, note: string): void {
 /** The project as the planned changes would leave it, loaded from a mirror (removed after). */
 export async function snapshotAfter(model: ProjectModel, changes: readonly FileChange[], run: Pick<InvariantRun, 'env' | 'secrets'>): Promise<Snapshot> {
   const mirror = buildMirror(model.projectRoot, changes);
+  let env = run.env;
+  if (model.packageManager.name === 'pipenv' && !run.env.PIPENV_DONT_LOAD_ENV) {
+    // What `pipenv run` would put in the environment: the .env as planned, never overriding.
+    const planned = changes.find((c) => c.file === model.env.file)?.after ?? readOrNull(model.env.file);
+    env = { ...Object.fromEntries([...parseDotenv(planned ?? '').values()].map((e) => [e.key, e.value])), ...run.env };
+  }
   try {
     return await takeSnapshot(model, {
       cwd: mirror.map(model.projectRoot),
       rootMap: { from: mirror.dir, to: mirror.root },
       standIns: STAND_INS,
-      env: run.env,
+      env,
       secrets: run.secrets,
     });
   } finally {
     mirror.remove();
+  }
+}
+
+function readOrNull(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return null;
   }
 }
 

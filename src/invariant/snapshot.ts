@@ -51,6 +51,8 @@ export interface Snapshot {
   urlsError: string | null;
   /** Packages the plan needs that are not installed yet, replaced by stand-ins for the check. */
   standIns: string[];
+  /** sys.executable: the interpreter a `uv run python` / `poetry run python` command ran. */
+  executable: string | null;
 }
 
 export interface SnapshotRun {
@@ -74,7 +76,7 @@ function launcher(): string {
 }
 
 function notLoaded(error: string): Snapshot {
-  return { loaded: false, error, django: null, settings: {}, lists: {}, templates: [], keys: {}, urls: null, urlsError: null, standIns: [] };
+  return { loaded: false, error, django: null, settings: {}, lists: {}, templates: [], keys: {}, urls: null, urlsError: null, standIns: [], executable: null };
 }
 
 export async function takeSnapshot(model: Pick<ProjectModel, 'python' | 'settingsModule'>, run: SnapshotRun): Promise<Snapshot> {
@@ -141,5 +143,6 @@ export function parseSnapshot(stdout: string): Snapshot | null {
   }
   out.urlsError = str(data.urlsError);
   if (Array.isArray(data.standIns)) out.standIns = data.standIns.map(String);
+  out.executable = str(data.executable);
   return out;
 }

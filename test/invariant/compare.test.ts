@@ -27,6 +27,7 @@ function base(): Snapshot {
     },
     urlsError: null,
     standIns: [],
+    executable: '/p/.venv/bin/python',
   };
 }
 
