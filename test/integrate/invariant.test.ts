@@ -246,6 +246,28 @@ describe('what the check before writing prevents (Django 5.2)', () => {
     assert.equal(after.status['/']![0], 'error', 'the urlconf the static plan writes does not load');
   });
 
+  test('a .env loader that would change DEBUG: the write is held back, the setting named', async () => {
+    const root = copyFixture('blog-site');
+    // Development defaults the settings never loaded (failure 5): loading them flips DEBUG.
+    writeFileSync(join(root, '.gitignore'), '.env\n');
+    gitInit(root);
+    writeFileSync(join(root, '.env'), 'DJANGO_DEBUG=0\n');
+    const env = { AUTHKIT_DJANGO_STATE_DIR: stateDir(), VIRTUAL_ENV: venv };
+    const before = await snapshot(root, venv, 'journal.settings');
+    const result = await cli(['init', '--yes', '--no-install', '--json', ...KEYS], { cwd: root, env });
+    const json = JSON.parse(result.stdout) as { invariant: { status: string; differences: { subject: string; file: string | null; line: number | null }[] }; files: unknown[]; applied: boolean };
+    const after = await snapshot(root, venv, 'journal.settings');
+    assert.deepEqual(after.settings, before.settings, 'DEBUG and every other setting as before');
+    if (json.applied) return; // a loader that keeps the settings as they were is fine too
+    assert.equal(result.code, 3);
+    assert.equal(json.invariant.status, 'failed');
+    const debug = json.invariant.differences.find((d) => d.subject === 'DEBUG');
+    assert.ok(debug, JSON.stringify(json.invariant.differences));
+    assert.equal(debug.file, 'journal/settings.py');
+    assert.ok((debug.line ?? 0) > 0);
+    assert.doesNotMatch(readFileSync(join(root, 'journal', 'settings.py'), 'utf8'), /WORKOS/, 'nothing was written');
+  });
+
   test('doctor --fix: a route repair that would break the urlconf is held back, the rest is done', async () => {
     const root = copyFixture('mounted-urls');
     gitInit(root);
