@@ -1,7 +1,8 @@
 """A snapshot of what a Django project does, taken in the project's own Python, so that
 `init` can compare the project as it is with the project as it would be after the plan.
 
-Usage: python -m authkit_django_checks.snapshot [--root-map FROM=TO] [--stub MODULE]
+Usage: python -m authkit_django_checks.snapshot [--root-map FROM=TO] [--stub M]
+       [--stub-always M]
 
 Printed as one JSON line on stdout. Values of settings are never printed: each setting
 is a digest of its repr (paths under a mapped root rewritten first, so a copy of the
@@ -252,7 +253,7 @@ def urls_snapshot(settings):
 settings_root_map = RootMap([])
 
 
-def take_snapshot(root_map, stand_ins):
+def take_snapshot(root_map, stand_ins, always=()):
     report = {
         "version": SCHEMA_VERSION,
         "loaded": False,
@@ -265,6 +266,11 @@ def take_snapshot(root_map, stand_ins):
     if stand_ins:
         finder = StandInFinder(stand_ins)
         sys.meta_path.append(finder)
+    if always:
+        # First on sys.meta_path, so even an installed SDK is stood in for: its import
+        # alone costs more than loading the project, and it is checked after install.
+        first = StandInFinder(always)
+        sys.meta_path.insert(0, first)
     try:
         import django
     except Exception as exc:
@@ -305,8 +311,8 @@ def take_snapshot(root_map, stand_ins):
             f"does not load: {error_text(exc)}"
         )
     report["stage"] = "done"
-    if finder is not None:
-        report["standIns"] = sorted({n.split(".")[0] for n in finder.used})
+    used = [*(finder.used if finder else []), *(first.used if always else [])]
+    report["standIns"] = sorted({n.split(".")[0] for n in used})
     return report
 
 
@@ -314,6 +320,7 @@ def main():
     parser = argparse.ArgumentParser(description="authkit-django behaviour snapshot")
     parser.add_argument("--root-map", action="append", default=[])
     parser.add_argument("--stub", action="append", default=[])
+    parser.add_argument("--stub-always", action="append", default=[])
     args = parser.parse_args()
 
     # Whatever the project prints goes to stderr, so stdout carries the report alone.
@@ -327,7 +334,7 @@ def main():
         [tuple(item.split("=", 1)) for item in args.root_map if "=" in item]
     )
     sys.path.insert(0, os.getcwd())
-    report = take_snapshot(settings_root_map, args.stub)
+    report = take_snapshot(settings_root_map, args.stub, args.stub_always)
     secrets = Secrets()
     secrets.add_from_environment()
     try:

@@ -62,6 +62,8 @@ export interface SnapshotRun {
   rootMap?: { from: string; to: string };
   /** Modules to stand in for when the project's Python cannot import them. */
   standIns?: string[];
+  /** Modules to stand in for even when installed. */
+  standInsAlways?: string[];
   env: NodeJS.ProcessEnv;
   secrets: string[];
   timeoutMs?: number;
@@ -88,6 +90,7 @@ export async function takeSnapshot(model: Pick<ProjectModel, 'python' | 'setting
   const args = [...prefixArgs, '-c', launcher()];
   if (run.rootMap) args.push('--root-map', `${run.rootMap.from}=${run.rootMap.to}`);
   for (const name of run.standIns ?? []) args.push('--stub', name);
+  for (const name of run.standInsAlways ?? []) args.push('--stub-always', name);
   const result = await runCaptured(program, args, { cwd: run.cwd, env, timeoutMs: run.timeoutMs ?? SNAPSHOT_TIMEOUT_MS });
   if (result.spawnError) return notLoaded(`cannot run the project's Python (${model.python.command.join(' ')}): ${result.spawnError.message}`);
   if (result.timedOut) return notLoaded(`loading the project took longer than ${Math.round((run.timeoutMs ?? SNAPSHOT_TIMEOUT_MS) / 1000)} s and was stopped`);
