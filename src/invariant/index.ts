@@ -10,6 +10,7 @@
  * the plan.
  */
 import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { ProjectModel } from '../discover/model.js';
 import { parseDotenv } from '../integrate/dotenv-file.js';
 import type { IntegrationOptions, ProjectFacts, UrlPlacement } from '../integrate/context.js';
@@ -178,7 +179,8 @@ function addNote(report: InvariantReport, note: string): void {
 
 /** The project as the planned changes would leave it, loaded from a mirror (removed after). */
 export async function snapshotAfter(model: ProjectModel, changes: readonly FileChange[], run: Pick<InvariantRun, 'env' | 'secrets'>): Promise<Snapshot> {
-  const mirror = buildMirror(model.projectRoot, changes);
+  // The .env may sit above manage.py's folder (a repository root): the mirror holds it too.
+  const mirror = buildMirror(model.projectRoot, changes, [dirname(model.env.file)]);
   let env = run.env;
   if (model.packageManager.name === 'pipenv' && !run.env.PIPENV_DONT_LOAD_ENV) {
     // What `pipenv run` would put in the environment: the .env as planned, never overriding.

@@ -27,8 +27,9 @@ function commonAncestor(paths: string[]): string {
   return common;
 }
 
-export function buildMirror(projectRoot: string, changes: readonly FileChange[]): Mirror {
-  const root = commonAncestor([projectRoot, ...changes.map((c) => dirname(c.file))]);
+/** `alsoUnder`: folders the project reads from that the mirror must hold too (the .env's). */
+export function buildMirror(projectRoot: string, changes: readonly FileChange[], alsoUnder: readonly string[] = []): Mirror {
+  const root = commonAncestor([projectRoot, ...alsoUnder, ...changes.map((c) => dirname(c.file))]);
   const base = mkdtempSync(join(tmpdir(), 'authkit-invariant-'));
   const dir = join(base, 'p');
   const planned = new Map(changes.map((c) => [c.file, c.after]));
