@@ -107,7 +107,9 @@ export async function planWithInvariant(model: ProjectModel, options: Integratio
 
   let opts: IntegrationOptions = { ...options, ...(factsFrom(before) ? { projectFacts: factsFrom(before)! } : {}) };
   let plan = planIntegration(model, opts);
-  let after: Snapshot | null = samePlan(plan, staticPlan) ? await staticAfterTask : (await staticAfterTask, null);
+  // The speculative B, taken for the static plan, holds only when A changed nothing in it.
+  const speculative = await staticAfterTask;
+  let after: Snapshot | null = samePlan(plan, staticPlan) ? speculative : null;
   let unstable: Set<string> | null = null;
   let previous: IntegrationPlan | null = null;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
