@@ -58,7 +58,7 @@ const COMMANDS: Record<string, CommandDef> = {
       ['-y, --yes', 'do not ask: apply, keep existing .env values, continue on a dirty git tree'],
       ['--json', 'print one JSON report on stdout (no colors, no prompts; implies nothing else)'],
       ['--no-install', 'do not run the package manager'],
-      ['--no-verify', 'do not run the checks after applying'],
+      ['--no-verify', 'do not load the project to check the plan before writing, nor run the checks after'],
       ['--package-manager NAME', 'uv, poetry, pipenv or pip, instead of the detected one'],
       ['--api-key KEY', 'WorkOS API key (sk_...); also read from $WORKOS_API_KEY'],
       ['--client-id ID', 'WorkOS client id (client_...); also read from $WORKOS_CLIENT_ID'],

@@ -14,6 +14,41 @@ def origin_of(url):
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def accepted_site(site_url, settings):
+    """The site URL to print, on a host the project's ALLOWED_HOSTS accepts, and a note
+    saying which host was assumed when it is not the one asked for."""
+    from urllib.parse import urlsplit
+
+    from django.http.request import validate_host
+
+    parts = urlsplit(site_url)
+    host = parts.hostname or "localhost"
+    port = f":{parts.port}" if parts.port else ""
+    # The login check's test client adds "testserver" (setup_test_environment): not a
+    # host the site runs on.
+    allowed = [
+        h for h in getattr(settings, "ALLOWED_HOSTS", None) or [] if h != "testserver"
+    ]
+    if not allowed and getattr(settings, "DEBUG", False):
+        # What Django itself accepts in DEBUG with an empty ALLOWED_HOSTS.
+        allowed = [".localhost", "127.0.0.1", "[::1]"]
+    if validate_host(host, allowed):
+        return site_url, None
+    for entry in allowed:
+        candidate = entry.lstrip(".")
+        if candidate and "*" not in candidate and validate_host(candidate, allowed):
+            return (
+                f"{parts.scheme}://{candidate}{port}",
+                f"ALLOWED_HOSTS does not accept {host}; these values assume the site "
+                f"runs at {candidate}{port}",
+            )
+    return site_url, (
+        "ALLOWED_HOSTS accepts no host these values can name; they assume "
+        f"{host}{port}, "
+        "which the project will refuse until ALLOWED_HOSTS lists it"
+    )
+
+
 def dashboard_values(ctx):
     """What to register in the WorkOS dashboard, and whether the redirect URI lands on
     the callback route."""
@@ -28,11 +63,16 @@ def dashboard_values(ctx):
 
     configured = getattr(ctx.settings, "WORKOS_REDIRECT_URI", None) or ""
     callback_path = ctx.url_paths["workos_callback"]
-    site = origin_of(configured) if configured else ctx.site_url
+    if configured:
+        site, host_note = origin_of(configured), None
+    else:
+        site, host_note = accepted_site(ctx.site_url, ctx.settings)
     values = {
         "redirectUri": configured or site + ctx.url_paths["workos_callback"],
         "signInEndpoint": site + ctx.url_paths["workos_login"],
         "logoutRedirect": site + get_script_prefix(),
+        "host": urlsplit(site).netloc,
+        "hostNote": host_note,
     }
     if configured:
         path = urlsplit(configured).path or "/"

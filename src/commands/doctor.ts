@@ -11,6 +11,7 @@ import { relative } from 'node:path';
 import { discover } from '../discover/index.js';
 import type { ProjectModel } from '../discover/model.js';
 import { applyRepairs, type RepairRun } from '../doctor/apply-repairs.js';
+import { checkRepairs, type RepairCheck } from '../doctor/check-repairs.js';
 import { DoctorContext } from '../doctor/context.js';
 import { describeInterpreter } from '../doctor/interpreters.js';
 import { DOCTOR_CHECKS } from '../doctor/registry.js';
@@ -60,6 +61,8 @@ interface DoctorJson {
     rounds: FixRoundJson[];
     /** The checks before the first fix. */
     before: DoctorCheckJson[];
+    /** Per round, the check before writing: the project loaded as it is and with the repaired files. */
+    checks: RepairCheck[];
   } | null;
   error: { message: string; hint: string | null } | null;
   exitCode: number;
@@ -116,7 +119,7 @@ export async function runDoctor(args: CommandArgs, io: Io): Promise<number> {
     return finish(exitCode(results));
   }
 
-  report.fix = { applied: false, reason: null, rounds: [], before: report.checks };
+  report.fix = { applied: false, reason: null, rounds: [], before: report.checks, checks: [] };
   for (let round = 0; round < MAX_FIX_ROUNDS && !isEmpty(plan); round++) {
     say();
     say(p.bold(round === 0 ? 'Fixes:' : 'More fixes, found by checking again:'));
@@ -131,6 +134,16 @@ export async function runDoctor(args: CommandArgs, io: Io): Promise<number> {
       report.fix.reason = 'declined';
       say('Nothing was changed.');
       return finish(exitCode(results));
+    }
+    // Before any file is edited: the project loaded with the repaired files must do what it did.
+    const guarded = await checkRepairs(model, results, plan, { env: io.env, secrets: [] });
+    const heldBack = [...plan.repairs.keys()].filter((id) => !guarded.plan.repairs.has(id));
+    plan = guarded.plan;
+    report.fix.checks.push(guarded.check);
+    for (const line of describeCheck(guarded.check, model, p)) say(line);
+    if (isEmpty(plan)) {
+      report.fix.reason ??= 'the check before writing held the repairs back';
+      break;
     }
     const fixed = [...plan.repairs.keys()];
     const run = await applyRepairs(plan, model, io);
@@ -147,7 +160,7 @@ export async function runDoctor(args: CommandArgs, io: Io): Promise<number> {
     report.checks = doctorChecksJson(results, model.dir);
     report.summary = summary(results);
     // Repairs already tried that did not take are not tried again.
-    if (fixed.some((id) => plan.repairs.has(id))) break;
+    if ([...fixed, ...heldBack].some((id) => plan.repairs.has(id))) break;
   }
   if (!report.fix.applied && report.fix.reason === null) {
     report.fix.reason = 'nothing --fix can repair';
@@ -179,6 +192,20 @@ function describePlan(plan: RepairPlan, model: ProjectModel, p: Palette): string
   if (plan.install) lines.push(`  ${p.yellow('run')}     ${plan.install.retry}`);
   if (plan.migrate) lines.push(`  ${p.yellow('run')}     ${plan.migrate.join(' ')}  ${p.dim(`(in ${model.projectRoot})`)}`);
   return lines;
+}
+
+function describeCheck(check: RepairCheck, model: ProjectModel, p: Palette): string[] {
+  void model;
+  switch (check.status) {
+    case 'skipped':
+      return [];
+    case 'static':
+      return ['', p.yellow(`Check before writing: static checks only. ${check.reason}.`)];
+    case 'passed':
+      return ['', `${p.green('Checked before writing')}: ${check.reason}${check.placement !== 'default' ? ` (routes placed "${check.placement}")` : ''}.`];
+    case 'failed':
+      return ['', `${p.red('Check before writing')}: the file edits are held back.`, ...check.differences.map((d) => `  ${p.red('x')} ${d.message}`)];
+  }
 }
 
 function describeRun(run: RepairRun, model: ProjectModel, p: Palette): string[] {

@@ -10,7 +10,9 @@ import { needsMigrate } from '../verify/migrate-step.js';
 import type { ProjectModel } from '../discover/model.js';
 import { CREDENTIALS, parseDotenv } from '../integrate/dotenv-file.js';
 import type { IntegrationOptions } from '../integrate/context.js';
-import { planIntegration, type IntegrationPlan } from '../integrate/index.js';
+import type { IntegrationPlan } from '../integrate/index.js';
+import { planWithInvariant, type InvariantReport } from '../invariant/index.js';
+import { invariantJson, renderInvariant } from '../invariant/render.js';
 import type { InstallCommand } from '../install/command.js';
 import { installCommand } from '../install/command.js';
 import { checkImports, type ImportReport } from '../install/check-imports.js';
@@ -26,7 +28,7 @@ import { readUtf8IfExists } from '../util/files.js';
 import { uncommittedChanges } from '../util/git.js';
 import { lineWidth, palette, writeLine, type Io, type Palette } from '../util/output.js';
 import { askSecret, ask, canPrompt, confirm, confirmOrCancel } from '../util/prompt.js';
-import { registerSecret } from '../util/secrets.js';
+import { redactDeep, registerSecret } from '../util/secrets.js';
 import { readFileSync } from 'node:fs';
 import { projectChecksJson, renderProjectChecks } from '../verify/render.js';
 import { runProjectChecks } from '../verify/run-project-checks.js';
@@ -128,9 +130,16 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
     ...(packageManager ? { packageManager } : {}),
   };
 
+  // Plan, then check the plan in the project's own Python before anything is written.
   let plan: IntegrationPlan;
+  let invariant: InvariantReport;
   try {
-    plan = planIntegration(model, options);
+    ({ plan, report: invariant } = await planWithInvariant(model, options, {
+      enabled: flags.verify,
+      disabledReason: '--no-verify',
+      env: io.env,
+      secrets: apiKey ? [apiKey] : [],
+    }));
   } catch (error) {
     if (error instanceof EditRefused) {
       throw new UserError(`${error.message}${error.line ? ` (${display(error.file)}:${error.line})` : ''}`);
@@ -146,6 +155,8 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
     say('');
     say(renderDiffs(plan.changes, display, p, { full: flags.dryRun || args.values.diff === true, outcomes: plan.outcomes }));
   }
+  say('');
+  for (const line of renderInvariant(invariant, model.python.command.join(' '), display, p)) say(line);
   const manualText = renderManualSteps(plan.outcomes, display, p);
   if (manualText) {
     say('');
@@ -168,6 +179,7 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
     })),
     files: plan.changes.map((c) => ({ path: rel(model, c.file), action: c.before === null ? 'created' : 'changed' })),
     applied: false,
+    invariant: redactDeep(invariantJson(invariant, (f) => rel(model, f)), apiKey ? [apiKey] : []),
     install: { status: 'skipped', reason: 'not run' },
     verify: { status: 'skipped', reason: 'not run' },
     flow: { status: 'skipped', reason: 'not run' },
@@ -192,11 +204,21 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
 
   if (flags.dryRun) {
     say('');
-    say(p.dim('--dry-run: nothing was written, nothing was run.'));
+    say(p.dim('--dry-run: nothing was written, nothing was installed.'));
     report.install = { status: 'skipped', reason: '--dry-run' };
     report.verify = { status: 'skipped', reason: '--dry-run' };
     report.flow = { status: 'skipped', reason: '--dry-run' };
     return finish(EXIT.ok);
+  }
+
+  if (plan.outcomes.some((o) => o.id === 'invariant')) {
+    // The check before writing held everything back: nothing to install or verify.
+    say('');
+    say(p.yellow('Nothing was written: the planned edits would change what the project does (see above).'));
+    report.install = { status: 'skipped', reason: 'nothing was written' };
+    report.verify = { status: 'skipped', reason: 'nothing was written' };
+    report.flow = { status: 'skipped', reason: 'nothing was written' };
+    return finish(EXIT.needsUser);
   }
 
   // Confirm, warn on a dirty tree. Without a terminal, never wait for an answer.
@@ -276,7 +298,9 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
     say('');
     for (const line of renderProjectChecks(checks, { palette: p, relativeTo: model.dir, width: lineWidth(io.stdout) })) say(line);
   }
-  const verifyFailed = checks?.checks.some((c) => c.status === 'fail' && !isCredentialCheck(c.id, manualRequired.length > 0)) ?? false;
+  const routesManual = manualRequired.some((o) => o.id === 'urls.routes');
+  const verifyFailed =
+    checks?.checks.some((c) => c.status === 'fail' && !isCredentialCheck(c.id, manualRequired.length > 0) && !(routesManual && ROUTE_CHECKS.has(c.id))) ?? false;
 
   // The login flow against WorkOS's emulator: after passing checks, when the emulator can
   // be found (when it cannot, the output says how to get it and init does not fail).
@@ -316,6 +340,9 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
   }
   return finish(EXIT.ok);
 }
+
+/** Checks that need the WorkOS routes: expected to fail while adding them is a manual step. */
+const ROUTE_CHECKS = new Set(['url-names', 'login-redirect', 'redirect-uri']);
 
 /** A failing credential check is expected when the keys are a manual step already reported. */
 function isCredentialCheck(id: string, credentialsPending: boolean): boolean {
@@ -413,6 +440,8 @@ interface InitReport {
   changes: Record<string, unknown>[];
   files: { path: string; action: 'created' | 'changed' }[];
   applied: boolean;
+  /** The check before writing: the project loaded before and after the plan, compared. */
+  invariant: Record<string, unknown>;
   install: Record<string, unknown>;
   verify: Record<string, unknown>;
   flow: Record<string, unknown>;

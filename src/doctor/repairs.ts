@@ -50,7 +50,8 @@ export function isEmpty(plan: RepairPlan): boolean {
 
 const isEdit = (o: StepOutcome) => o.status === 'create' || o.status === 'change';
 
-export function planRepairs(model: ProjectModel, results: readonly DoctorResult[]): RepairPlan {
+/** `overrides`: what the check before writing chose (a route placement), see doctor/check-repairs. */
+export function planRepairs(model: ProjectModel, results: readonly DoctorResult[], overrides: Partial<IntegrationOptions> = {}): RepairPlan {
   const plan: RepairPlan = { repairs: new Map(), refused: new Map(), steps: [], changes: [], install: null, migrate: null };
   const wanted = new Map<Repair, DoctorResult[]>();
   for (const result of results) {
@@ -59,7 +60,7 @@ export function planRepairs(model: ProjectModel, results: readonly DoctorResult[
   }
   if (wanted.size === 0) return plan;
 
-  const options: IntegrationOptions = { replaceExistingEnvValues: false };
+  const options: IntegrationOptions = { replaceExistingEnvValues: false, ...overrides };
   const display = (file: string) => relative(model.repoRoot, file).split('\\').join('/') || '.';
   const ctx: PlanContext = { model, workspace: new Workspace(), options, display };
   const outcomes: StepOutcome[] = [];

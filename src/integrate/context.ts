@@ -15,6 +15,32 @@ export interface IntegrationOptions {
   redirectUri?: string;
   /** `--package-manager`: decides whether a requirements file is edited. */
   packageManager?: ProjectModel['packageManager']['name'];
+  /** What the project's own Python said about the project as it is (src/invariant), when it loaded. */
+  projectFacts?: ProjectFacts;
+  /** Where the routes go: chosen by the invariant's search for a placement that changes nothing. */
+  urlPlacement?: UrlPlacement;
+  /** Why the routes are a manual step (placement `manual`): the differences each placement caused. */
+  urlManualReason?: string;
+  /** Why no home page is added although static reading found "/" free. */
+  skipHomeReason?: string;
+}
+
+/**
+ * Where the WorkOS routes are added to the root urlconf:
+ * - `default`: the urlpatterns list, before catch-alls (the final list when it is rebuilt later);
+ * - `final-list`: the list of the last `urlpatterns = [...]`;
+ * - `append`: `urlpatterns += [...]` after the last assignment;
+ * - `manual`: nowhere; the user gets the snippet.
+ */
+export type UrlPlacement = 'default' | 'final-list' | 'append' | 'manual';
+
+export interface ProjectFacts {
+  /** "/" (or its language-prefixed form) resolves to a view of the project. */
+  homeServed: boolean;
+  /** What serves it, for messages. */
+  homeView: string | null;
+  /** The DjangoTemplates DIRS as loaded (absolute paths). */
+  templateDirs: string[];
 }
 
 /** What every integration step receives. */

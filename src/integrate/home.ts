@@ -3,6 +3,7 @@
  * (with the template folder added to TEMPLATES DIRS when Django would not find it);
  * when the project has a home page, the snippet to add to its template.
  */
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StepOutcome } from '../plan/types.js';
 import { dictValue, findAssignments, sequenceLiteral } from '../python/locate.js';
@@ -25,6 +26,14 @@ export const HOME_SNIPPET = `{% if request.session.user %}
 {% else %}
   <a href="{% url 'workos_login' %}">Log in</a>
 {% endif %}`;
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
 
 interface TemplateDir {
   dir: string;
@@ -56,11 +65,14 @@ function templateDir(ctx: PlanContext): TemplateDir | StepOutcome {
   if (!assignment || !django) return manual('TEMPLATES has no literal DjangoTemplates entry the tool can read', assignment ? lineOf(assignment.statement) : undefined);
   const dirsNode = dictValue(django, 'DIRS');
   const dirs = sequenceLiteral(dirsNode);
+  // A folder the project already names and has: the one its own Python loaded first, else
+  // the first entry read statically that exists, else the first one read at all.
+  const loaded = (ctx.options.projectFacts?.templateDirs ?? []).find((d) => isDirectory(d));
+  if (loaded) return { dir: loaded };
   const scope = pathScope(tree, dunderFile(ctx, file), ctx.model.projectRoot);
-  for (const entry of dirs?.elements ?? []) {
-    const dir = evaluatePath(entry, scope);
-    if (dir) return { dir: dir.path };
-  }
+  const named = (dirs?.elements ?? []).map((entry) => evaluatePath(entry, scope)?.path).filter((d): d is string => !!d);
+  const existing = named.find((d) => isDirectory(d)) ?? named[0];
+  if (existing) return { dir: existing };
   if (!dirs) return manual('TEMPLATES DIRS is not a list literal', lineOf(django));
   // Nothing usable in DIRS: add the project's templates folder, named the way the file names paths.
   const quote = preferredQuote(tree);
@@ -84,6 +96,20 @@ export interface HomePlan {
 export function planHome(ctx: PlanContext, facts: UrlFacts): HomePlan {
   if (facts.homeIsOurs) {
     return { addRoute: false, outcomes: [{ id: 'home.view', status: 'done', summary: 'the home page authkit-django added is routed at /' }] };
+  }
+  if (ctx.options.skipHomeReason) {
+    return {
+      addRoute: false,
+      outcomes: [
+        {
+          id: 'home.snippet',
+          status: 'done',
+          summary: 'no home page added',
+          note: `${ctx.options.skipHomeReason}. To show who is signed in, add this to the template of your home page (needs the request context processor):`,
+          snippet: HOME_SNIPPET,
+        },
+      ],
+    };
   }
   if (facts.homeServed) {
     return {

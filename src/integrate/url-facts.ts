@@ -77,6 +77,9 @@ export function readUrlFacts(ctx: PlanContext): UrlFacts {
         }
         // An include at "" that we cannot read may serve "/": leave the home page alone.
         if (pattern.include !== null && (pattern.route === '' || pattern.route === '^') && !resolved) homeServed = true;
+        // So may a pattern whose route is a variable (`path(PREFIX, include(...))`): a home
+        // route added beside it could be dead.
+        if (pattern.route === null && pattern.view !== null && pattern.func !== '') homeServed = true;
         if (pattern.route && OUR_ROUTES.includes(pattern.route) && !Object.values(ROUTE_NAMES).includes(pattern.name as never)) {
           prefixTaken = `${pattern.route} is already routed in ${ctx.display(file)}`;
         }
@@ -88,6 +91,12 @@ export function readUrlFacts(ctx: PlanContext): UrlFacts {
         homeServed ||= includedAtRoot(ctx, urlsFile, file, cache);
       }
     });
+  }
+  // The project's own resolver, when it could be asked, knows better than reading the text.
+  const asked = ctx.options.projectFacts;
+  if (asked) {
+    homeServed = asked.homeServed;
+    homeIsOurs = asked.homeView !== null && /(^|\.)home_views\.home$/.test(asked.homeView);
   }
   const viewsDir = ctx.options.viewsDir ?? model.projectPackage ?? (urlsFile ? dirname(urlsFile) : model.projectRoot);
   return {

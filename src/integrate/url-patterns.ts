@@ -25,6 +25,25 @@ export interface UrlpatternsInfo {
   patterns: UrlPattern[];
   /** The patterns of `list`, one per element. */
   listPatterns: UrlPattern[];
+  /**
+   * The last unconditional `urlpatterns = ...` when it comes after `statement`: the first
+   * list is rebuilt there (wrapped in a namespaced include, a prefix, or replaced), so
+   * routes added to it may not keep their names or paths.
+   */
+  reassignment: { statement: Node; list: SequenceLiteral | null } | null;
+  /** The last unconditional module-level statement that assigns urlpatterns (`=` or `+=`). */
+  lastStatement: Node | null;
+}
+
+/** The first list literal of `[...]`, `[...] + other`, `(...)`. */
+function leadingList(value: Node | null): SequenceLiteral | null {
+  let node: Node | null = value;
+  while (node) {
+    const list = sequenceLiteral(node);
+    if (list) return list;
+    node = node.type === 'binary_operator' ? node.childForFieldName('left') : null;
+  }
+  return null;
 }
 
 function describe(node: Node): UrlPattern {
@@ -66,14 +85,18 @@ export function readUrlpatterns(tree: Tree): UrlpatternsInfo {
     collect(value);
     for (const seq of lists) patterns.push(...seq.elements.map(describe));
   }
-  if (!main) return { list: null, statement: null, patterns, listPatterns: [] };
-  let list: SequenceLiteral | null = null;
-  let node: Node | null = main.value;
-  while (node && !list) {
-    list = sequenceLiteral(node);
-    if (!list) node = node.type === 'binary_operator' ? node.childForFieldName('left') : null;
-  }
-  return { list, statement: main.statement, patterns, listPatterns: list ? list.elements.map(describe) : [] };
+  const unconditional = assignments.filter((a) => !a.conditional);
+  const lastStatement = unconditional.length > 0 ? unconditional[unconditional.length - 1]!.statement : null;
+  if (!main) return { list: null, statement: null, patterns, listPatterns: [], reassignment: null, lastStatement };
+  const list = leadingList(main.value);
+  const last = unconditional.filter((a) => a.kind !== 'augmented').pop()!;
+  const reassignment = last !== main ? { statement: last.statement, list: leadingList(last.value) } : null;
+  return { list, statement: main.statement, patterns, listPatterns: list ? list.elements.map(describe) : [], reassignment, lastStatement };
+}
+
+/** The patterns of one list literal, one per element. */
+export function describeList(list: SequenceLiteral): UrlPattern[] {
+  return list.elements.map(describe);
 }
 
 /**

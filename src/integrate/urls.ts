@@ -8,12 +8,12 @@ import type { StepOutcome } from '../plan/types.js';
 import { findImports, importsName } from '../python/locate.js';
 import { lineOf, parsePython } from '../python/parser.js';
 import { insertIntoSequence } from '../python/splice.js';
-import { addImport } from '../python/statements.js';
-import { preferredQuote, pythonString, type Quote } from '../python/style.js';
-import type { PlanContext } from './context.js';
+import { addImport, insertAfterWithBlankLines } from '../python/statements.js';
+import { detectEol, indentUnit, preferredQuote, pythonString, type Quote } from '../python/style.js';
+import type { PlanContext, UrlPlacement } from './context.js';
 import { editPython } from './edit-python.js';
 import { ROUTE_NAMES, freeModuleAlias, type UrlFacts } from './url-facts.js';
-import { isCatchAll, readUrlpatterns } from './url-patterns.js';
+import { describeList, isCatchAll, readUrlpatterns, type UrlpatternsInfo } from './url-patterns.js';
 
 interface Route {
   route: string;
@@ -48,6 +48,17 @@ function ensureModuleImport(ctx: PlanContext, file: string, facts: UrlFacts, mod
 
 function renderRoute(route: Route, alias: string, quote: Quote): string {
   return `path(${pythonString(route.route, quote)}, ${alias}.${route.view}, name=${pythonString(route.name, quote)})`;
+}
+
+/**
+ * Which list gets the routes. `default`: the first list, or the final one when the first
+ * is rebuilt later; `final-list`: the final list (or an append when it is not a literal).
+ */
+function chooseTarget(info: UrlpatternsInfo, placement: Exclude<UrlPlacement, 'manual'>): 'first' | 'final' | 'append' | null {
+  if (placement === 'append') return info.lastStatement ? 'append' : null;
+  if (placement === 'default' && !info.reassignment) return info.list ? 'first' : null;
+  if (info.reassignment?.list) return 'final';
+  return info.lastStatement ? 'append' : null;
 }
 
 export function planUrls(ctx: PlanContext, facts: UrlFacts, addHome: boolean, viewsCreated: boolean): StepOutcome[] {
@@ -92,7 +103,25 @@ export function planUrls(ctx: PlanContext, facts: UrlFacts, addHome: boolean, vi
   }
   const text = ctx.workspace.read(file)!;
   const info = readUrlpatterns(parsePython(text));
-  if (!info.list) {
+  const placement = ctx.options.urlPlacement ?? 'default';
+  const manualSnippet = `urlpatterns += [\n${snippet()}\n]`;
+  if (placement === 'manual') {
+    return [
+      {
+        id: 'urls.routes',
+        status: 'manual',
+        file,
+        ...(info.lastStatement ? { line: ctx.workspace.lineOnDisk(file, info.lastStatement.endPosition.row + 1) } : {}),
+        summary: 'add the WorkOS routes to urlpatterns, where their names stay un-namespaced',
+        reason: ctx.options.urlManualReason ?? 'no placement the tool can make keeps the project working',
+        snippet: manualSnippet,
+      },
+    ];
+  }
+  // The first list, unless it is rebuilt later (wrapped in a namespaced include, say):
+  // then the final list, or a `urlpatterns += [...]` after the last assignment.
+  const target = chooseTarget(info, placement);
+  if (!target) {
     return [
       {
         id: 'urls.routes',
@@ -103,7 +132,7 @@ export function planUrls(ctx: PlanContext, facts: UrlFacts, addHome: boolean, vi
         reason: info.statement
           ? 'urlpatterns is not a list literal the tool can edit safely (for example, i18n_patterns(...) alone)'
           : `${ctx.display(file)} does not assign urlpatterns`,
-        snippet: `urlpatterns += [\n${snippet()}\n]`,
+        snippet: manualSnippet,
       },
     ];
   }
@@ -111,24 +140,37 @@ export function planUrls(ctx: PlanContext, facts: UrlFacts, addHome: boolean, vi
   const aliases: Record<string, string> = {};
   for (const module of new Set(wanted.map((r) => r.module))) aliases[module] = ensureModuleImport(ctx, file, facts, module);
   const quote = preferredQuote(parsePython(ctx.workspace.read(file)!));
-  for (const route of wanted) {
+  let statementLine: number;
+  if (target === 'append') {
+    // Imports were added above: find the last assignment again in the edited text.
+    const last = readUrlpatterns(parsePython(ctx.workspace.read(file)!)).lastStatement!;
+    statementLine = last.endPosition.row + 2;
     const current = ctx.workspace.read(file)!;
-    const { list: currentList, listPatterns: patterns } = readUrlpatterns(parsePython(current));
-    const list = currentList!;
-    const firstCatchAll = patterns.findIndex((p) => isCatchAll(p));
-    // After the routes added just before (keeps them together and in order), before any catch-all.
-    const ours = new Set<string>(Object.values(ROUTE_NAMES));
-    const lastOurs = patterns.findLastIndex((p) => p.name !== null && ours.has(p.name));
-    const at = lastOurs >= 0 ? lastOurs + 1 : firstCatchAll >= 0 ? firstCatchAll : list.elements.length;
-    editPython(ctx, file, (source) => insertIntoSequence(source, list, renderRoute(route, aliases[route.module]!, quote), at));
+    const indent = indentUnit(current);
+    const block = `urlpatterns += [${detectEol(current)}${wanted.map((r) => `${indent}${renderRoute(r, aliases[r.module]!, quote)},`).join(detectEol(current))}${detectEol(current)}]`;
+    editPython(ctx, file, (source) => insertAfterWithBlankLines(source, last, block));
+  } else {
+    statementLine = lineOf((target === 'first' ? info.statement : info.reassignment!.statement)!);
+    for (const route of wanted) {
+      const current = parsePython(ctx.workspace.read(file)!);
+      const now = readUrlpatterns(current);
+      const list = target === 'first' ? now.list! : now.reassignment!.list!;
+      const patterns = describeList(list);
+      const firstCatchAll = patterns.findIndex((p) => isCatchAll(p));
+      // After the routes added just before (keeps them together and in order), before any catch-all.
+      const ours = new Set<string>(Object.values(ROUTE_NAMES));
+      const lastOurs = patterns.findLastIndex((p) => p.name !== null && ours.has(p.name));
+      const at = lastOurs >= 0 ? lastOurs + 1 : firstCatchAll >= 0 ? firstCatchAll : list.elements.length;
+      editPython(ctx, file, (source) => insertIntoSequence(source, list, renderRoute(route, aliases[route.module]!, quote), at));
+    }
   }
   const outcomes: StepOutcome[] = [
     {
       id: 'urls.routes',
       status: 'change',
       file,
-      line: ctx.workspace.lineOnDisk(file, lineOf(info.statement!)),
-      summary: `route ${wanted.map((r) => `/${r.route}`).join(', ')} in ${ctx.display(file)}`,
+      line: ctx.workspace.lineOnDisk(file, statementLine),
+      summary: `route ${wanted.map((r) => `/${r.route}`).join(', ')} in ${ctx.display(file)}${target === 'first' ? '' : target === 'final' ? ' (the final urlpatterns list)' : ' (urlpatterns += [...] after the last assignment)'}`,
       ...(facts.prefixReason ? { note: `using auth/workos/ because ${facts.prefixReason}` } : {}),
     },
   ];

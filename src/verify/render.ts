@@ -118,6 +118,7 @@ export function renderDashboard(values: DashboardValues, p: Palette): string[] {
     `  Redirect URI       ${p.cyan(values.redirectUri)}`,
     `  Sign-in endpoint   ${p.cyan(values.signInEndpoint)}`,
     `  Logout redirect    ${p.cyan(values.logoutRedirect)}`,
+    ...(values.host ? [p.dim(`  (for the host ${values.host}${values.hostNote ? `: ${values.hostNote}` : ''})`)] : []),
   ];
 }
 

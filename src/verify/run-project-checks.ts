@@ -194,7 +194,13 @@ function toDashboard(raw: unknown): DashboardValues | null {
   if (typeof redirectUri !== 'string' || typeof signInEndpoint !== 'string' || typeof logoutRedirect !== 'string') {
     return null;
   }
-  return { redirectUri, signInEndpoint, logoutRedirect };
+  return {
+    redirectUri,
+    signInEndpoint,
+    logoutRedirect,
+    ...(typeof raw.host === 'string' ? { host: raw.host } : {}),
+    ...(typeof raw.hostNote === 'string' ? { hostNote: raw.hostNote } : {}),
+  };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -218,7 +224,7 @@ interface CapturedRun {
   spawnError: NodeJS.ErrnoException | null;
 }
 
-function runCaptured(
+export function runCaptured(
   program: string,
   args: string[],
   opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number },

@@ -27,6 +27,10 @@ export interface DashboardValues {
   redirectUri: string;
   signInEndpoint: string;
   logoutRedirect: string;
+  /** The host these values assume (`localhost:8000`), one the project's ALLOWED_HOSTS accepts. */
+  host?: string;
+  /** Why that host and not the one asked for, when they differ. */
+  hostNote?: string;
 }
 
 /** What one run of the project checks found. */

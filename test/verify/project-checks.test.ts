@@ -106,6 +106,7 @@ describe('a correct integration', () => {
       redirectUri: 'http://localhost:8000/auth/callback/',
       signInEndpoint: 'http://localhost:8000/auth/login/',
       logoutRedirect: 'http://localhost:8000/',
+      host: 'localhost:8000',
     });
   });
 
@@ -220,6 +221,7 @@ describe('the login redirect is compared with the settings', () => {
       redirectUri: 'https://app.example.com/auth/callback/',
       signInEndpoint: 'https://app.example.com/auth/login/',
       logoutRedirect: 'https://app.example.com/',
+      host: 'app.example.com',
     });
   });
 

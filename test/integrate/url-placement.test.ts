@@ -1,0 +1,133 @@
+/**
+ * Where the WorkOS routes go (src/integrate/urls.ts), for each placement the check before
+ * writing may ask for, and what static reading decides on its own: a list rebuilt later
+ * is not the one to add to; a home route is not added beside a variable-prefix include;
+ * facts from the project's own Python (what serves "/", the template folders) win.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { before, describe, test } from 'node:test';
+import { discover } from '../../src/discover/index.js';
+import type { IntegrationOptions } from '../../src/integrate/context.js';
+import { planIntegration, type IntegrationPlan } from '../../src/integrate/index.js';
+import { loadPythonParser } from '../../src/python/parser.js';
+import { tempDir } from '../helpers/django.js';
+import { pythonSyntaxErrors } from '../helpers/python-ast.js';
+
+before(async () => {
+  await loadPythonParser();
+});
+
+const SETTINGS = `from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+INSTALLED_APPS = ["django.contrib.sessions"]
+MIDDLEWARE = ["django.contrib.sessions.middleware.SessionMiddleware"]
+ROOT_URLCONF = "site_conf.urls"
+TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "DIRS": [], "APP_DIRS": True}]
+`;
+const WRAPPED = `from django.conf import settings
+from django.urls import include, path
+
+from site_conf import views
+
+urlpatterns = [
+    path("", views.index, name="index"),
+]
+
+urlpatterns = [
+    path(settings.URL_PREFIX, include((urlpatterns, "site"), namespace="site")),
+]
+`;
+
+async function plan(urls: string, options: Partial<IntegrationOptions> = {}, extra: Record<string, string> = {}): Promise<{ root: string; result: IntegrationPlan }> {
+  const root = tempDir('authkit-placement-');
+  const files: Record<string, string> = {
+    'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_conf.settings")\n',
+    'site_conf/__init__.py': '',
+    'site_conf/settings.py': SETTINGS,
+    'site_conf/urls.py': urls,
+    ...extra,
+  };
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  const model = await discover(root, { env: {}, probeInterpreter: false });
+  return { root, result: planIntegration(model, { apiKey: 'sk_test_placement000', clientId: 'client_p', replaceExistingEnvValues: false, ...options }) };
+}
+
+const urlsAfter = (root: string, result: IntegrationPlan) => result.changes.find((c) => c.file === join(root, 'site_conf', 'urls.py'))?.after;
+const routes = (result: IntegrationPlan) => result.outcomes.find((o) => o.id === 'urls.routes')!;
+
+describe('route placement', () => {
+  test('a list rebuilt later: the routes go into the final list, the first is untouched', async () => {
+    const { root, result } = await plan(WRAPPED);
+    const text = urlsAfter(root, result)!;
+    assert.ok(text.includes('urlpatterns = [\n    path("", views.index, name="index"),\n]\n'), text);
+    assert.match(text, /namespace="site"\)\),\n {4}path\("auth\/login\/", auth_views\.login, name="workos_login"\),/);
+    assert.match(routes(result).summary, /final urlpatterns list/);
+    assert.deepEqual(pythonSyntaxErrors([text]), [null]);
+  });
+
+  test('append: urlpatterns += [...] after the last assignment, in the file\'s indentation', async () => {
+    const { root, result } = await plan(WRAPPED, { urlPlacement: 'append' });
+    const text = urlsAfter(root, result)!;
+    assert.ok(
+      text.endsWith(']\n\nurlpatterns += [\n    path("auth/login/", auth_views.login, name="workos_login"),\n    path("auth/callback/", auth_views.callback, name="workos_callback"),\n    path("auth/logout/", auth_views.logout, name="workos_logout"),\n]\n'),
+      text,
+    );
+    assert.deepEqual(pythonSyntaxErrors([text]), [null]);
+  });
+
+  test('a list that is not rebuilt: default placement stays the first list', async () => {
+    const urls = 'from django.urls import path\n\nurlpatterns = [\n    path("a/", lambda r: None),\n]\n\nif True:\n    urlpatterns += []\n';
+    const { root, result } = await plan(urls);
+    assert.match(urlsAfter(root, result)!, /path\("a\/", lambda r: None\),\n {4}path\("auth\/login\/"/);
+  });
+
+  test('manual: nothing written to urls.py; the reason and the snippet are given', async () => {
+    const { root, result } = await plan(WRAPPED, { urlPlacement: 'manual', urlManualReason: 'every placement namespaced the routes' });
+    assert.equal(urlsAfter(root, result), undefined);
+    const step = routes(result);
+    assert.equal(step.status, 'manual');
+    assert.equal(step.reason, 'every placement namespaced the routes');
+    assert.match(step.snippet ?? '', /^urlpatterns \+= \[\n {4}path\('auth\/login\/'/);
+  });
+});
+
+describe('home page decisions', () => {
+  test('static reading: a variable-prefix include may serve /, so no home route is added', async () => {
+    const urls = 'from django.conf import settings\nfrom django.urls import include, path\n\nurlpatterns = [\n    path(settings.SITE_PREFIX, include("pages.urls")),\n]\n';
+    const { root, result } = await plan(urls);
+    assert.doesNotMatch(urlsAfter(root, result)!, /home_views/);
+    assert.ok(!result.changes.some((c) => c.file.endsWith('home.html')));
+  });
+
+  test("the project's resolver says / is served (i18n): no home route, whatever static reading found", async () => {
+    const urls = 'from django.urls import path\n\nurlpatterns = [\n    path("admin/", lambda r: None),\n]\n';
+    const served = await plan(urls, { projectFacts: { homeServed: true, homeView: 'pages.views.index', templateDirs: [] } });
+    assert.doesNotMatch(urlsAfter(served.root, served.result)!, /home_views/);
+    const free = await plan(urls, { projectFacts: { homeServed: false, homeView: null, templateDirs: [] } });
+    assert.match(urlsAfter(free.root, free.result)!, /path\("", home_views\.home, name="home"\)/);
+  });
+
+  test('skipHomeReason (the check found a takeover): no home page, the reason in the note', async () => {
+    const urls = 'from django.urls import path\n\nurlpatterns = [\n    path("admin/", lambda r: None),\n]\n';
+    const { root, result } = await plan(urls, { skipHomeReason: 'a home route would take over /' });
+    assert.doesNotMatch(urlsAfter(root, result)!, /home_views/);
+    assert.match(result.outcomes.find((o) => o.id === 'home.snippet')!.note ?? '', /^a home route would take over \//);
+  });
+
+  test('home.html goes to the existing template folder the loaded settings name; DIRS is not edited', async () => {
+    const urls = 'from django.urls import path\n\nurlpatterns = []\n';
+    const root0 = tempDir('authkit-tpl-');
+    const folder = join(root0, 'shared_templates');
+    mkdirSync(folder);
+    const { root, result } = await plan(urls, { projectFacts: { homeServed: false, homeView: null, templateDirs: [folder] } });
+    assert.ok(result.changes.some((c) => c.file === join(folder, 'home.html')), result.changes.map((c) => c.file).join(', '));
+    assert.ok(!result.outcomes.some((o) => o.id === 'home.template-dirs'));
+    assert.equal(result.changes.find((c) => c.file === join(root, 'site_conf', 'settings.py'))?.after.includes('templates'), false);
+  });
+});
