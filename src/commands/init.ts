@@ -5,6 +5,7 @@
  */
 import { relative } from 'node:path';
 import { discover } from '../discover/index.js';
+import { unsupportedDjangoMessage } from '../discover/django-version.js';
 import { flowAfterInit } from '../flow/after-init.js';
 import type { ProjectModel } from '../discover/model.js';
 import { CREDENTIALS, parseDotenv } from '../integrate/dotenv-file.js';
@@ -75,6 +76,8 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
   const display = (file: string) => relative(model.repoRoot, file).split('\\').join('/') || '.';
 
   say(describeProject(model, display, p));
+  const oldDjango = unsupportedDjangoMessage(model.django, display);
+  if (oldDjango) throw new UserError(oldDjango);
 
   // Credentials: ask on a terminal for what is neither given nor in .env.
   const envText = readUtf8IfExists(model.env.file);
