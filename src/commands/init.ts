@@ -6,6 +6,8 @@
 import { relative } from 'node:path';
 import { discover } from '../discover/index.js';
 import { unsupportedDjangoMessage } from '../discover/django-version.js';
+import { installedWorkosVersion, oldSdkMessage } from '../install/sdk-version.js';
+import { requirementName } from '../integrate/requirements.js';
 import { flowAfterInit } from '../flow/after-init.js';
 import type { ProjectModel } from '../discover/model.js';
 import { CREDENTIALS, parseDotenv } from '../integrate/dotenv-file.js';
@@ -78,6 +80,10 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
   say(describeProject(model, display, p));
   const oldDjango = unsupportedDjangoMessage(model.django, display);
   if (oldDjango) throw new UserError(oldDjango);
+  if (!flags.install) {
+    const oldSdk = oldSdkMessage(await installedWorkosVersion(model.python, model.projectRoot, io.env));
+    if (oldSdk) throw new UserError(oldSdk);
+  }
 
   // Credentials: ask on a terminal for what is neither given nor in .env.
   const envText = readUtf8IfExists(model.env.file);
@@ -207,7 +213,7 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
   } else {
     const command = installCommand(model, packageManager ? { packageManager } : {});
     const before = await checkImports(model.python, model.projectRoot, { env: io.env });
-    if (before.ok && dependenciesDeclared(model, command)) {
+    if (before.ok && !oldSdkMessage(before.workosVersion) && dependenciesDeclared(model, command)) {
       report.install = { status: 'skipped', reason: 'workos and python-dotenv already installed and declared', workos: before.workosVersion };
       say(p.dim(`workos ${before.workosVersion ?? ''} and python-dotenv are installed already.`));
       imports = before;
@@ -296,7 +302,10 @@ function dependenciesDeclared(model: ProjectModel, command: InstallCommand): boo
     command.manager === 'pip' ? (model.packageManager.requirementsFile ? [model.packageManager.requirementsFile] : []) : command.modifies.filter((f) => /pyproject\.toml$|Pipfile$/.test(f));
   if (files.length === 0) return command.manager === 'pip';
   const text = files.map((f) => readUtf8IfExists(f) ?? '').join('\n').toLowerCase();
-  return /(^|["'\s])workos\b/m.test(text) && /python[-_.]dotenv/.test(text);
+  return command.packages.every((spec) => {
+    const name = (requirementName(spec) ?? spec).replace(/-/g, '[-_.]');
+    return new RegExp(`(^|["'\\s])${name}\\b`, 'im').test(text);
+  });
 }
 
 async function runInstall(model: ProjectModel, command: InstallCommand, applied: ReturnType<typeof applyChanges> | null, io: Io, json: boolean): Promise<InstallResult> {

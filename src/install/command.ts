@@ -5,7 +5,7 @@
  */
 import { basename, join, relative, resolve } from 'node:path';
 import type { PackageManagerName, ProjectModel } from '../discover/model.js';
-import { AUTHKIT_PACKAGES } from './packages.js';
+import { ALL_PACKAGES, installSpecs } from './packages.js';
 import { shellCommand, shellQuote } from './shell-quote.js';
 
 export interface InstallCommand {
@@ -28,7 +28,7 @@ export interface InstallCommand {
 export interface InstallCommandOptions {
   /** `--package-manager NAME`: overrides the detected manager. */
   packageManager?: PackageManagerName;
-  /** Defaults to workos and python-dotenv; tests point this at a package that does not exist. */
+  /** Requirement specs; defaults to workos, pyjwt and python-dotenv with their ranges; tests point this at a package that does not exist. */
   packages?: readonly string[];
 }
 
@@ -78,7 +78,7 @@ export function installCommand(
   options: InstallCommandOptions = {},
 ): InstallCommand {
   const manager = options.packageManager ?? project.packageManager.name;
-  const packages = [...(options.packages ?? AUTHKIT_PACKAGES)];
+  const packages = [...(options.packages ?? installSpecs(ALL_PACKAGES))];
   const cwd = project.packageManager.root;
   const argv = argvFor(manager, project, packages);
   return {

@@ -4,12 +4,13 @@
  * generated views make, when --no-install leaves that SDK in place.
  */
 import assert from 'node:assert/strict';
-import { symlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { MIN_DJANGO, unsupportedDjango } from '../../src/discover/django-version.js';
 import { cli, gitInit, stateDir } from '../helpers/cli.js';
-import { copyFixture, snapshotTree } from '../helpers/django.js';
+import { copyFixture, snapshotTree, VENVS } from '../helpers/django.js';
+import { MIN_WORKOS } from '../../src/install/packages.js';
 
 const KEYS = ['--api-key', 'sk_test_fixture0000', '--client-id', 'client_fixture'];
 
@@ -43,5 +44,41 @@ describe('the supported Django range', () => {
     const run = await cli(['init', '--yes', '--dry-run', ...KEYS], { cwd: dir, env: { AUTHKIT_DJANGO_STATE_DIR: stateDir() } });
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /Django 4\.2\.30/);
+  });
+});
+
+describe('the oldest workos SDK the generated views use', () => {
+  const run = (dir: string, args: string[]) => cli(['init', '--yes', ...args, ...KEYS], { cwd: dir, env: { AUTHKIT_DJANGO_STATE_DIR: stateDir() } });
+
+  it('init --no-install refuses a real virtualenv with workos 5.12.1, naming it and the minimum, writing nothing', async () => {
+    const dir = copyFixture('minimal');
+    symlinkSync(VENVS.sdkold, join(dir, '.venv'));
+    gitInit(dir);
+    const before = snapshotTree(dir);
+    const result = await run(dir, ['--no-install', '--no-verify']);
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /installed workos 5\.12\.1 is older than 5\.13\.0/);
+    assert.deepEqual(snapshotTree(dir), before);
+  });
+
+  it('lets workos 5.13.0 (the minimum, a real virtualenv) through and declares the range in a loose requirements file', async () => {
+    assert.equal(MIN_WORKOS, '5.13.0');
+    const dir = copyFixture('minimal');
+    writeFileSync(join(dir, 'requirements.txt'), 'Django>=4.2\n');
+    symlinkSync(VENVS.sdkmin, join(dir, '.venv'));
+    gitInit(dir);
+    const result = await run(dir, ['--no-install', '--no-verify']);
+    assert.notEqual(result.code, 1, result.stderr);
+    assert.equal(readFileSync(join(dir, 'requirements.txt'), 'utf8'), 'Django>=4.2\nworkos>=5.13.0,<11\npyjwt>=2.0,<3\npython-dotenv>=1.0,<2\n');
+  });
+
+  it('pins with == the installed versions in a fully pinned file', async () => {
+    const dir = copyFixture('minimal');
+    writeFileSync(join(dir, 'requirements.txt'), 'Django==4.2.30\nsqlparse==0.5.3\n');
+    symlinkSync(VENVS.sdkmin, join(dir, '.venv'));
+    gitInit(dir);
+    const result = await run(dir, ['--no-install', '--no-verify']);
+    assert.notEqual(result.code, 1, result.stderr);
+    assert.equal(readFileSync(join(dir, 'requirements.txt'), 'utf8'), 'Django==4.2.30\npyjwt==2.9.0\npython-dotenv==1.2.4\nsqlparse==0.5.3\nworkos==5.13.0\n');
   });
 });
