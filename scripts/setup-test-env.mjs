@@ -21,6 +21,10 @@ export const PINS = {
   workosTooOld: 'workos==5.12.1',
   dotenv: 'python-dotenv==1.2.4',
   pytest: 'pytest==9.2.0',
+  // The configuration libraries whose conventions init follows (settings loaded in dj42 / dj52).
+  environ: 'django-environ==0.14.0',
+  decouple: 'python-decouple==3.8',
+  environs: 'environs==15.2.0',
   ruff: 'ruff==0.17.6',
   uv: 'uv==0.13.9',
   poetry: 'poetry==2.5.1',
@@ -31,9 +35,9 @@ const ENVS = {
   // Tools the tests call: package managers, linters, the test runner for Python tests.
   tools: [PINS.uv, PINS.poetry, PINS.pipenv, PINS.ruff, PINS.pytest],
   // A Django 4.2 project environment with the newest SDK.
-  dj42: [PINS.django42, PINS.workosNewest, PINS.dotenv, PINS.pytest],
+  dj42: [PINS.django42, PINS.workosNewest, PINS.dotenv, PINS.pytest, PINS.environ, PINS.decouple, PINS.environs],
   // A Django 5.2 project environment with the newest SDK.
-  dj52: [PINS.django52, PINS.workosNewest, PINS.dotenv, PINS.pytest],
+  dj52: [PINS.django52, PINS.workosNewest, PINS.dotenv, PINS.pytest, PINS.environ, PINS.decouple, PINS.environs],
   // The last 5.x SDK (pydantic models), with Django 5.2.
   workos5: [PINS.django52, PINS.workos5, PINS.dotenv, PINS.pytest],
   // The oldest supported pair: Django 4.2 with the oldest supported SDK.

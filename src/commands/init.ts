@@ -8,6 +8,8 @@ import { discover } from '../discover/index.js';
 import { unsupportedDjangoMessage } from '../discover/django-version.js';
 import { installedWorkosVersion, oldSdkMessage } from '../install/sdk-version.js';
 import { requirementName } from '../integrate/requirements.js';
+import { neededPackages } from '../integrate/needed-packages.js';
+import { installSpecs } from '../install/packages.js';
 import { flowAfterInit } from '../flow/after-init.js';
 import type { ProjectModel } from '../discover/model.js';
 import { CREDENTIALS, parseDotenv } from '../integrate/dotenv-file.js';
@@ -211,8 +213,10 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
   if (!flags.install) {
     report.install = { status: 'skipped', reason: '--no-install' };
   } else {
-    const command = installCommand(model, packageManager ? { packageManager } : {});
-    const before = await checkImports(model.python, model.projectRoot, { env: io.env });
+    const needed = neededPackages(model);
+    const modules = needed.map((pkg) => pkg.module);
+    const command = installCommand(model, { ...(packageManager ? { packageManager } : {}), packages: installSpecs(needed) });
+    const before = await checkImports(model.python, model.projectRoot, { env: io.env, modules });
     if (before.ok && !oldSdkMessage(before.workosVersion) && dependenciesDeclared(model, command)) {
       report.install = { status: 'skipped', reason: 'workos and python-dotenv already installed and declared', workos: before.workosVersion };
       say(p.dim(`workos ${before.workosVersion ?? ''} and python-dotenv are installed already.`));
@@ -225,7 +229,7 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
         writeLine(io.stderr, result.message ?? 'installing failed');
         writeLine(io.stderr, p.dim('The code changes are kept. Fix the problem above and run the command again, or run authkit-django init again.'));
       } else {
-        imports = await checkImports(model.python, model.projectRoot, { env: io.env });
+        imports = await checkImports(model.python, model.projectRoot, { env: io.env, modules });
         if (!imports.ok) {
           installFailed = true;
           writeLine(io.stderr, `Installed, but the project's Python (${model.python.command.join(' ')}) cannot import: ${imports.imports.filter((i) => !i.ok).map((i) => `${i.module} (${i.error})`).join(', ')}`);

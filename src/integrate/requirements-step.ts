@@ -27,7 +27,7 @@ export function planRequirementsFile(ctx: PlanContext): StepOutcome[] {
   if (name !== 'pip' || !file) return [];
   const text = ctx.workspace.read(file);
   if (text === null) return [];
-  const packages = neededPackages(ctx);
+  const packages = neededPackages(ctx.model, (f) => ctx.workspace.read(f));
   const style = pinStyle(text);
   const lines = packages.map((pkg) => requirementLine(ctx, pkg, style));
   const plan = planRequirements(text, lines);
