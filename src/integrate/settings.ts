@@ -217,7 +217,10 @@ function leadingImportEnd(tree: Tree): Node | null {
 
 /** Where a module-level name is assigned in the settings chain, if anywhere. */
 function assignedIn(ctx: PlanContext, name: string): { file: string; line: number; value: string | null } | null {
+  const loaded = ctx.model.settingsFiles[0];
   for (const { file, text } of chainTexts(ctx)) {
+    // A developer's local override file (often untracked, often absent) does not set it for everyone.
+    if (file !== loaded && LOCAL_MODULE.test(basename(file).replace(/\.py$/, ''))) continue;
     const found = findAssignments(parsePython(text), name)[0];
     if (found) return { file, line: lineOf(found.statement), value: stringLiteralValue(found.value) };
   }
@@ -265,8 +268,49 @@ function planKeys(ctx: PlanContext, file: string, outcomes: StepOutcome[]): void
   if (lines.some((l) => l.includes('os.environ')) && !importsName(parsePython(ctx.workspace.read(file)!), 'os')) {
     editPython(ctx, file, (t, tr) => addImport(t, tr, { statement: 'import os', module: 'os', section: 'stdlib' }, firstParty(ctx)));
   }
-  editPython(ctx, file, (t, tr) => appendBlock(t, tr, lines.join(detectEolOf(t))));
+  editPython(ctx, file, (t, tr) => {
+    const local = localSettingsImport(tr);
+    return local ? insertBefore(t, local, lines.join(detectEolOf(t))) : appendBlock(t, tr, lines.join(detectEolOf(t)));
+  });
   outcomes.push(...added);
+}
+
+const LOCAL_MODULE = /(^|\.)(local|local_settings|settings_local|dev_local|overrides?)$/;
+
+/**
+ * The first module-level statement that imports local settings (`from .local_settings import *`),
+ * at the top level or inside any if / try / with block: values set there must keep the last word.
+ */
+export function localSettingsImport(tree: Tree): Node | null {
+  // Only below the settings proper: a local import above INSTALLED_APPS is no override of it.
+  const body = findAssignments(tree, 'INSTALLED_APPS')[0]?.statement;
+  for (const node of tree.rootNode.namedChildren) {
+    if (!node || node.type === 'comment' || node.type === 'function_definition' || node.type === 'class_definition') continue;
+    if (!body || node.startIndex <= body.startIndex) continue;
+    const imports = [node, ...node.descendantsOfType(['import_from_statement', 'import_statement'])].filter((n): n is Node => !!n);
+    const local = imports.some((imp) => {
+      if (imp.type === 'import_from_statement') return LOCAL_MODULE.test(imp.childForFieldName('module_name')?.text ?? '');
+      if (imp.type === 'import_statement') return imp.childrenForFieldName('name').some((n) => !!n && LOCAL_MODULE.test(n.text.split(' ')[0]!));
+      return false;
+    });
+    if (local) return node;
+  }
+  return null;
+}
+
+/** Inserts `block` and a blank line before `node`'s line, keeping the comment lines just above it attached to it. */
+function insertBefore(source: string, node: Node, block: string): string {
+  const eol = detectEolOf(source);
+  const lineStartOf = (offset: number) => source.lastIndexOf('\n', offset - 1) + 1;
+  let start = lineStartOf(node.startIndex);
+  while (start > 0) {
+    const previous = lineStartOf(start - 1);
+    if (!/^[ \t]*#/.test(source.slice(previous, start))) break;
+    start = previous;
+  }
+  const before = source.slice(0, start);
+  const lead = before === '' || /(\r?\n){2}$/.test(before) ? '' : eol;
+  return `${before}${lead}${block}${eol}${eol}${source.slice(start)}`;
 }
 
 function detectEolOf(text: string): string {
