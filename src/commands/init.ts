@@ -9,14 +9,17 @@ import { unsupportedDjangoMessage } from '../discover/django-version.js';
 import { installedWorkosVersion, oldSdkMessage } from '../install/sdk-version.js';
 import { requirementName } from '../integrate/requirements.js';
 import { neededPackages } from '../integrate/needed-packages.js';
-import { installSpecs } from '../install/packages.js';
+import { installSpecs, MIN_WORKOS } from '../install/packages.js';
+import { compareStates, describeChange, environmentState } from '../install/environment-state.js';
 import { flowAfterInit } from '../flow/after-init.js';
 import type { ProjectModel } from '../discover/model.js';
 import { CREDENTIALS, parseDotenv } from '../integrate/dotenv-file.js';
 import type { IntegrationOptions } from '../integrate/context.js';
 import { planIntegration, type IntegrationPlan } from '../integrate/index.js';
 import type { InstallCommand } from '../install/command.js';
-import { installCommand } from '../install/command.js';
+import { canDeclareOnly, installCommand } from '../install/command.js';
+import { findExecutable } from '../install/find-executable.js';
+import { shellCommand, shellQuote } from '../install/shell-quote.js';
 import { checkImports, type ImportReport } from '../install/check-imports.js';
 import { installPackages, type InstallResult } from '../install/install.js';
 import type { CommandArgs } from '../main.js';
@@ -212,6 +215,30 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
   let imports: ImportReport | null = null;
   if (!flags.install) {
     report.install = { status: 'skipped', reason: '--no-install' };
+    // Nothing installed, but the manager's own files still declare what the code needs.
+    const needed = installSpecs(neededPackages(model));
+    const manager = packageManager ?? model.packageManager.name;
+    const declare = installCommand(model, { ...(packageManager ? { packageManager } : {}), packages: needed, declareOnly: true });
+    if (manager !== 'pip' && !dependenciesDeclared(model, declare)) {
+      // A tool that is missing or fails (offline) leaves a manual step, never a failed --no-install.
+      const manual = (reason: string, snippet: string) => {
+        const step = { id: 'dependencies', status: 'manual', summary: `declare ${needed.join(', ')} with ${manager}`, reason, snippet };
+        report.changes.push(step);
+        manualRequired.push({ id: step.id, status: 'manual', summary: step.summary, reason, snippet });
+        say('');
+        say(p.yellow(`To do by hand: ${step.summary} (${reason}):`));
+        say(`  ${snippet}`);
+      };
+      if (!canDeclareOnly(manager)) {
+        manual('pipenv cannot record a package without installing it, and --no-install was given', `cd ${shellQuote(model.packageManager.root)} && ${shellCommand(['pipenv', 'install', ...needed])}`);
+      } else if (!findExecutable(declare.argv[0]!, io.env, declare.cwd)) {
+        manual(`${declare.argv[0]} is not on PATH`, declare.retry);
+      } else {
+        const result = await runInstall(model, declare, applied, io, flags.json);
+        if (result.ok) report.install = { ...installJson(result), status: 'declared', reason: '--no-install: declared, not installed' };
+        else manual(`${declare.argv[0]} failed: ${(result.message ?? '').split('\n')[0]}`, declare.retry);
+      }
+    }
   } else {
     const needed = neededPackages(model);
     const modules = needed.map((pkg) => pkg.module);
@@ -222,8 +249,22 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
       say(p.dim(`workos ${before.workosVersion ?? ''} and python-dotenv are installed already.`));
       imports = before;
     } else {
+      const stateBefore = await environmentState(model.python, model.projectRoot, io.env);
       const result = await runInstall(model, command, applied, io, flags.json);
       report.install = installJson(result);
+      const stateAfter = result.ok && stateBefore ? await environmentState(model.python, model.projectRoot, io.env) : null;
+      const change = stateBefore && stateAfter ? compareStates(stateBefore, stateAfter) : null;
+      if (change) {
+        report.install.changedPackages = change.changed;
+        for (const line of describeChange(change)) writeLine(flags.json ? io.stderr : out, p.yellow(line));
+        if (change.broke) {
+          result.ok = false;
+          result.message = `the install left the environment inconsistent (pip check was clean before):\n${change.problems}\nThe project's own pins conflict with ${command.packages.join(' ')}; pin a workos release that fits (${MIN_WORKOS} or later), or relax the conflicting pin.`;
+          report.install.status = 'conflict';
+        }
+      } else if (result.ok) {
+        report.install.environmentCheck = stateBefore ? 'not compared' : 'pip is not available in the project environment: pip check and freeze were not compared';
+      }
       if (!result.ok) {
         installFailed = true;
         writeLine(io.stderr, result.message ?? 'installing failed');

@@ -63,7 +63,7 @@ async function installAndCheck(
   assert.equal(result.exitCode, 0);
   assert.equal(result.message, null);
   // Not a TTY: one plain line.
-  assert.match(stderr.text(), /^installing workos and python-dotenv with \w+ \.\.\. done in \d+\.\d s\n$/);
+  assert.match(stderr.text(), /^installing workos, pyjwt and python-dotenv with \w+ \.\.\. done in \d+\.\d s\n$/);
 
   const checkStarted = Date.now();
   const report = await checkImports(model.python, model.packageManager.root, { env });
@@ -203,7 +203,7 @@ describe('installing with the real package managers', { concurrency: 4 }, () => 
     const plan = planRequirements(readFileSync(requirements, 'utf8'), ['workos', 'python-dotenv']);
     writeFileSync(requirements, plan.text);
     assert.deepEqual(installCommand(model).modifies, []);
-    assert.deepEqual(installCommand(model).argv, [python, '-m', 'pip', 'install', 'workos', 'python-dotenv']);
+    assert.deepEqual(installCommand(model).argv, [python, '-m', 'pip', 'install', 'workos>=5.13.0,<11', 'pyjwt>=2.0,<3', 'python-dotenv>=1.0,<2']);
     const report = await installAndCheck(t, model);
 
     assert.equal(readFileSync(requirements, 'utf8'), 'Django>=4.2\nworkos\npython-dotenv\n');
