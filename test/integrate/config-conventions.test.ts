@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { VENVS } from '../helpers/django.js';
+import { repoRoot, VENVS } from '../helpers/django.js';
 import { assertSecondRunPlansNothing, assertSnapshots, init, inDjango, KEYS, project } from './conventions-helpers.js';
 
 const PROBE = [
@@ -67,6 +67,9 @@ describe('the project\'s configuration library', () => {
     assert.doesNotMatch(settings, /dotenv|read_env/);
     assert.match(settings, /^WORKOS_API_KEY = config\("WORKOS_API_KEY", default=""\)$/m);
     assertSnapshots(p, 'decouple', ['proj/settings.py', 'requirements.txt']);
+    // verify's import check does not ask for python-dotenv where the settings never use it.
+    const dotenvCheck = `sys.path.insert(0, ${JSON.stringify(join(repoRoot, 'python'))})\nfrom authkit_django_checks.installed import check_import_dotenv\nprint(check_import_dotenv(None)["status"])`;
+    assert.equal(inDjango(p, 'proj.settings', dotenvCheck).trim(), 'skip');
     for (const venv of [VENVS.dj42, VENVS.dj52]) assert.equal(inDjango(p, 'proj.settings', PROBE, venv).trim(), `${KEY_VALUES} False fixture-only`);
     await assertSecondRunPlansNothing(p);
   });
