@@ -73,6 +73,7 @@ async function installAndCheck(
     report.imports.map((entry) => [entry.module, entry.ok, entry.error]),
     [
       ['workos', true, null],
+      ['jwt', true, null],
       ['dotenv', true, null],
     ],
   );
