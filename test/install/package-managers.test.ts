@@ -114,8 +114,9 @@ describe('installing with the real package managers', { concurrency: 4 }, () => 
     await installAndCheck(t, model);
 
     const pyproject = readFileSync(join(root, 'pyproject.toml'), 'utf8');
-    assert.match(pyproject, /"workos>=[\d.]+"/);
-    assert.match(pyproject, /"python-dotenv>=[\d.]+"/);
+    assert.match(pyproject, /"workos>=5\.13\.0,<11"/);
+    assert.match(pyproject, /"pyjwt>=2\.0,<3"/);
+    assert.match(pyproject, /"python-dotenv>=1\.0,<2"/);
     const lock = readFileSync(join(root, 'uv.lock'), 'utf8');
     assert.match(lock, /^name = "workos"$/m);
     assert.match(lock, /^name = "python-dotenv"$/m);
@@ -157,8 +158,9 @@ describe('installing with the real package managers', { concurrency: 4 }, () => 
     await installAndCheck(t, model);
 
     const pyproject = readFileSync(join(root, 'pyproject.toml'), 'utf8');
-    assert.match(pyproject, /^workos = "\^[\d.]+"$/m);
-    assert.match(pyproject, /^python-dotenv = "\^[\d.]+"$/m);
+    assert.match(pyproject, /^workos = ">=5\.13\.0,<11"$/m);
+    assert.match(pyproject, /^pyjwt = ">=2\.0,<3"$/m);
+    assert.match(pyproject, /^python-dotenv = ">=1\.0,<2"$/m);
     const lock = readFileSync(join(root, 'poetry.lock'), 'utf8');
     assert.match(lock, /^name = "workos"$/m);
     assert.match(lock, /^name = "python-dotenv"$/m);
@@ -180,8 +182,10 @@ describe('installing with the real package managers', { concurrency: 4 }, () => 
     await installAndCheck(t, model);
 
     const pipfile = readFileSync(join(root, 'Pipfile'), 'utf8');
-    assert.match(pipfile, /^workos = "\*"$/m);
-    assert.match(pipfile, /^python-dotenv = "\*"$/m);
+    // pipenv writes the specifiers in its own (sorted) order.
+    assert.match(pipfile, /^workos = "<11,>=5\.13\.0"$/m);
+    assert.match(pipfile, /^pyjwt = "<3,>=2\.0"$/m);
+    assert.match(pipfile, /^python-dotenv = "<2,>=1\.0"$/m);
     const lock = JSON.parse(readFileSync(join(root, 'Pipfile.lock'), 'utf8')) as { default: Record<string, unknown> };
     assert.ok('workos' in lock.default, 'Pipfile.lock lists workos');
     assert.ok('python-dotenv' in lock.default, 'Pipfile.lock lists python-dotenv');
