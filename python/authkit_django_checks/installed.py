@@ -6,7 +6,7 @@ import importlib
 import sys
 
 from .context import distribution_version
-from .report import FAIL, PASS, describe_exception, result
+from .report import FAIL, PASS, SKIP, describe_exception, result
 
 
 def check_import_django(ctx):
@@ -52,3 +52,44 @@ def check_import_package(module, distribution):
         )
 
     return check
+
+
+def _settings_use_dotenv():
+    """Whether the settings module (or a file of its package) mentions dotenv.
+
+    Projects that read .env with django-environ, python-decouple or environs do not
+    need python-dotenv, and authkit-django does not add it there.
+    """
+    import importlib.util
+    import os
+
+    name = os.environ.get("DJANGO_SETTINGS_MODULE", "")
+    try:
+        spec = importlib.util.find_spec(name) if name else None
+    except (ImportError, ValueError):
+        spec = None
+    origin = getattr(spec, "origin", None)
+    if not origin or not os.path.isfile(origin):
+        return True  # cannot tell: keep the check
+    folder = os.path.dirname(origin)
+    files = [origin]
+    if os.path.isfile(os.path.join(folder, "__init__.py")):
+        files += [
+            os.path.join(folder, f) for f in os.listdir(folder) if f.endswith(".py")
+        ]
+    for path in files:
+        try:
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                if "dotenv" in handle.read():
+                    return True
+        except OSError:
+            continue
+    return False
+
+
+def check_import_dotenv(ctx):
+    if not _settings_use_dotenv():
+        return result(
+            SKIP, "python-dotenv is not needed: the settings read .env another way"
+        )
+    return check_import_package("dotenv", "python-dotenv")(ctx)

@@ -5,6 +5,12 @@
  */
 import { relative } from 'node:path';
 import { discover } from '../discover/index.js';
+import { unsupportedDjangoMessage } from '../discover/django-version.js';
+import { installedWorkosVersion, oldSdkMessage } from '../install/sdk-version.js';
+import { requirementName } from '../integrate/requirements.js';
+import { neededPackages } from '../integrate/needed-packages.js';
+import { installSpecs, MIN_WORKOS } from '../install/packages.js';
+import { compareStates, describeChange, environmentState } from '../install/environment-state.js';
 import { flowAfterInit } from '../flow/after-init.js';
 import { needsMigrate } from '../verify/migrate-step.js';
 import type { ProjectModel } from '../discover/model.js';
@@ -14,7 +20,9 @@ import type { IntegrationPlan } from '../integrate/index.js';
 import { planWithInvariant, type InvariantReport } from '../invariant/index.js';
 import { invariantJson, renderInvariant } from '../invariant/render.js';
 import type { InstallCommand } from '../install/command.js';
-import { installCommand } from '../install/command.js';
+import { canDeclareOnly, installCommand } from '../install/command.js';
+import { findExecutable } from '../install/find-executable.js';
+import { shellCommand, shellQuote } from '../install/shell-quote.js';
 import { checkImports, type ImportReport } from '../install/check-imports.js';
 import { installPackages, type InstallResult } from '../install/install.js';
 import type { CommandArgs } from '../main.js';
@@ -101,6 +109,12 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
       EXIT.error,
       'Run `authkit-django inspect` to see what was found, or name the settings module with --settings.',
     );
+  }
+  const oldDjango = unsupportedDjangoMessage(model.django, display);
+  if (oldDjango) throw new UserError(oldDjango);
+  if (!flags.install) {
+    const oldSdk = oldSdkMessage(await installedWorkosVersion(model.python, model.projectRoot, io.env));
+    if (oldSdk) throw new UserError(oldSdk);
   }
 
   // Credentials: ask on a terminal for what is neither given nor in .env.
@@ -262,22 +276,62 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
   let imports: ImportReport | null = null;
   if (!flags.install) {
     report.install = { status: 'skipped', reason: '--no-install' };
+    // Nothing installed, but the manager's own files still declare what the code needs.
+    const needed = installSpecs(neededPackages(model));
+    const manager = packageManager ?? model.packageManager.name;
+    const declare = installCommand(model, { ...(packageManager ? { packageManager } : {}), packages: needed, declareOnly: true });
+    if (manager !== 'pip' && !dependenciesDeclared(model, declare)) {
+      // A tool that is missing or fails (offline) leaves a manual step, never a failed --no-install.
+      const manual = (reason: string, snippet: string) => {
+        const step = { id: 'dependencies', status: 'manual', summary: `declare ${needed.join(', ')} with ${manager}`, reason, snippet };
+        report.changes.push(step);
+        manualRequired.push({ id: step.id, status: 'manual', summary: step.summary, reason, snippet });
+        say('');
+        say(p.yellow(`To do by hand: ${step.summary} (${reason}):`));
+        say(`  ${snippet}`);
+      };
+      if (!canDeclareOnly(manager)) {
+        manual('pipenv cannot record a package without installing it, and --no-install was given', `cd ${shellQuote(model.packageManager.root)} && ${shellCommand(['pipenv', 'install', ...needed])}`);
+      } else if (!findExecutable(declare.argv[0]!, io.env, declare.cwd)) {
+        manual(`${declare.argv[0]} is not on PATH`, declare.retry);
+      } else {
+        const result = await runInstall(model, declare, applied, io, flags.json);
+        if (result.ok) report.install = { ...installJson(result), status: 'declared', reason: '--no-install: declared, not installed' };
+        else manual(`${declare.argv[0]} failed: ${(result.message ?? '').split('\n')[0]}`, declare.retry);
+      }
+    }
   } else {
-    const command = installCommand(model, packageManager ? { packageManager } : {});
-    const before = await checkImports(model.python, model.projectRoot, { env: io.env });
-    if (before.ok && dependenciesDeclared(model, command)) {
+    const needed = neededPackages(model);
+    const modules = needed.map((pkg) => pkg.module);
+    const command = installCommand(model, { ...(packageManager ? { packageManager } : {}), packages: installSpecs(needed) });
+    const before = await checkImports(model.python, model.projectRoot, { env: io.env, modules });
+    if (before.ok && !oldSdkMessage(before.workosVersion) && dependenciesDeclared(model, command)) {
       report.install = { status: 'skipped', reason: 'workos and python-dotenv already installed and declared', workos: before.workosVersion };
       say(p.dim(`workos ${before.workosVersion ?? ''} and python-dotenv are installed already.`));
       imports = before;
     } else {
+      const stateBefore = await environmentState(model.python, model.projectRoot, io.env);
       const result = await runInstall(model, command, applied, io, flags.json);
       report.install = installJson(result);
+      const stateAfter = result.ok && stateBefore ? await environmentState(model.python, model.projectRoot, io.env) : null;
+      const change = stateBefore && stateAfter ? compareStates(stateBefore, stateAfter) : null;
+      if (change) {
+        report.install.changedPackages = change.changed;
+        for (const line of describeChange(change)) writeLine(flags.json ? io.stderr : out, p.yellow(line));
+        if (change.broke) {
+          result.ok = false;
+          result.message = `the install left the environment inconsistent (pip check was clean before):\n${change.problems}\nThe project's own pins conflict with ${command.packages.join(' ')}; pin a workos release that fits (${MIN_WORKOS} or later), or relax the conflicting pin.`;
+          report.install.status = 'conflict';
+        }
+      } else if (result.ok) {
+        report.install.environmentCheck = stateBefore ? 'not compared' : 'pip is not available in the project environment: pip check and freeze were not compared';
+      }
       if (!result.ok) {
         installFailed = true;
         writeLine(io.stderr, result.message ?? 'installing failed');
         writeLine(io.stderr, p.dim('The code changes are kept. Fix the problem above and run the command again, or run authkit-django init again.'));
       } else {
-        imports = await checkImports(model.python, model.projectRoot, { env: io.env });
+        imports = await checkImports(model.python, model.projectRoot, { env: io.env, modules });
         if (!imports.ok) {
           installFailed = true;
           writeLine(io.stderr, `Installed, but the project's Python (${model.python.command.join(' ')}) cannot import: ${imports.imports.filter((i) => !i.ok).map((i) => `${i.module} (${i.error})`).join(', ')}`);
@@ -370,7 +424,10 @@ function dependenciesDeclared(model: ProjectModel, command: InstallCommand): boo
     command.manager === 'pip' ? (model.packageManager.requirementsFile ? [model.packageManager.requirementsFile] : []) : command.modifies.filter((f) => /pyproject\.toml$|Pipfile$/.test(f));
   if (files.length === 0) return command.manager === 'pip';
   const text = files.map((f) => readUtf8IfExists(f) ?? '').join('\n').toLowerCase();
-  return /(^|["'\s])workos\b/m.test(text) && /python[-_.]dotenv/.test(text);
+  return command.packages.every((spec) => {
+    const name = (requirementName(spec) ?? spec).replace(/-/g, '[-_.]');
+    return new RegExp(`(^|["'\\s])${name}\\b`, 'im').test(text);
+  });
 }
 
 async function runInstall(model: ProjectModel, command: InstallCommand, applied: ReturnType<typeof applyChanges> | null, io: Io, json: boolean): Promise<InstallResult> {

@@ -211,3 +211,65 @@ export function djangoInfo(version: string | null, source: DjangoInfo['source'],
   if (!version) return null;
   return file ? { version, source, file } : { version, source };
 }
+
+/**
+ * The oldest Django the generated code runs on. Its views use `url_has_allowed_host_and_scheme`
+ * (3.0+) and the settings edits nothing newer; 4.2 is the oldest line the suite runs, so it is
+ * the floor we promise (README, Requirements).
+ */
+export const MIN_DJANGO = '4.2';
+
+/** Numeric release parts of a version (`4.2.30` -> [4, 2, 30]; `5.0rc1` -> [5, 0]). */
+export function releaseParts(version: string): number[] {
+  const m = /^\s*v?(\d+(?:\.\d+)*)/.exec(version);
+  return m ? m[1]!.split('.').map(Number) : [];
+}
+
+/** <0, 0 or >0 as a is older than, the same release as, or newer than b (missing parts count as 0). */
+export function compareReleases(a: string, b: string): number {
+  const x = releaseParts(a);
+  const y = releaseParts(b);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = (x[i] ?? 0) - (y[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/**
+ * The newest Django a version or a requirement allows, when that is older than MIN_DJANGO:
+ * an exact version (`3.2.25`), `==3.2.*`, `~=3.2`, or an upper bound (`<4`, `<=4.1.9`).
+ * Null when the version is supported or the requirement allows a supported one.
+ */
+export function unsupportedDjango(version: string): string | null {
+  const spec = version.replace(/\s+/g, '');
+  if (/^\d+(\.\d+)*$/.test(spec)) return compareReleases(spec, MIN_DJANGO) < 0 ? spec : null;
+  for (const clause of spec.split(',')) {
+    const wildcard = /^==(\d+(?:\.\d+)*)\.\*$/.exec(clause);
+    const exact = /^===?(\d+(?:\.\d+)*)$/.exec(clause);
+    const compatible = /^~=(\d+(?:\.\d+)*)$/.exec(clause);
+    const below = /^<(\d+(?:\.\d+)*)$/.exec(clause);
+    const atMost = /^<=(\d+(?:\.\d+)*)$/.exec(clause);
+    if (exact && compareReleases(exact[1]!, MIN_DJANGO) < 0) return exact[1]!;
+    if (wildcard && compareReleases(wildcard[1]!, MIN_DJANGO) < 0 && !MIN_DJANGO.startsWith(`${wildcard[1]}.`)) return `${wildcard[1]}.*`;
+    if (compatible) {
+      // ~=3.2 allows 3.x from 3.2 on; ~=3.2.1 allows 3.2.x.
+      const parts = releaseParts(compatible[1]!);
+      const newest = parts.length > 1 ? parts.slice(0, -1) : parts;
+      const floor = releaseParts(MIN_DJANGO).slice(0, newest.length);
+      if (compareReleases(newest.join('.'), floor.join('.')) < 0) return `${clause}`;
+    }
+    if (below && compareReleases(below[1]!, MIN_DJANGO) <= 0) return clause;
+    if (atMost && compareReleases(atMost[1]!, MIN_DJANGO) < 0) return clause;
+  }
+  return null;
+}
+
+/** One sentence for a project on a Django older than MIN_DJANGO, or null when it is supported or unknown. */
+export function unsupportedDjangoMessage(django: DjangoInfo | null, display: (file: string) => string): string | null {
+  if (!django) return null;
+  const found = unsupportedDjango(django.version);
+  if (!found) return null;
+  const where = django.source === 'installed' ? 'installed' : `required${django.file ? ` in ${display(django.file)}` : ''}`;
+  return `this project uses Django ${found} (${where}), and authkit-django supports Django ${MIN_DJANGO} and later: upgrade Django first; nothing was written.`;
+}

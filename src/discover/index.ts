@@ -20,6 +20,7 @@ import { isPackageInit } from './python-modules.js';
 import { findRepoRoot } from './repo-root.js';
 import { resolveSettings, settingPlaces } from './settings.js';
 import { SourceCache } from './source-cache.js';
+import { isSessionMiddleware, middlewareLiterals, sessionMiddlewareByPython } from './session-middleware.js';
 import { readTemplates } from './templates.js';
 import { resolveUrlconf, urlIncludes } from './urlconf.js';
 
@@ -73,6 +74,16 @@ export async function discover(dir: string, options: DiscoverOptions = {}): Prom
     urlIncludes: includes,
   });
 
+  // MIDDLEWARE rebuilt where static reading gives up, or a session class from an installed
+  // package: the literal entries, then the project's Python for the classes files cannot show.
+  if (chain && !apps.sessions.middleware) {
+    const literals = middlewareLiterals(cache, chain.files);
+    if (literals.some((entry) => isSessionMiddleware(cache, entry, roots))) apps.sessions.middleware = true;
+    else {
+      const unknown = literals.filter((entry) => !entry.startsWith('django.') && entry.includes('.'));
+      if ((await sessionMiddlewareByPython(python, projectRoot, env, unknown)).length > 0) apps.sessions.middleware = true;
+    }
+  }
   const probed = await probe;
   const pinned = installed || probed ? null : pinnedDjangoVersion(cache, projectRoot, repoRoot, packageManager);
   const django = installed || probed ? djangoInfo(installed ?? probed, 'installed') : djangoInfo(pinned?.version ?? null, 'pinned', pinned?.file);

@@ -3,7 +3,9 @@
  * class the project defines that subclasses it (directly, or through other project
  * classes): the module is resolved to a file and the class's bases are read.
  */
-import { findImports } from '../python/locate.js';
+import { execFile } from 'node:child_process';
+import { findAssignments, findImports, sequenceLiteral, stringLiteralValue } from '../python/locate.js';
+import type { PythonInfo } from './model.js';
 import type { Node, Tree } from '../python/parser.js';
 import { resolveImport, resolveModule } from './python-modules.js';
 import type { SourceCache } from './source-cache.js';
@@ -77,4 +79,73 @@ function importedFrom(tree: Tree, local: string): { module: string; name: string
     for (const n of imp.names) if ((n.alias ?? n.name) === local) return { module: imp.from, name: n.name };
   }
   return null;
+}
+
+/**
+ * Every string in a MIDDLEWARE / MIDDLEWARE_CLASSES sequence literal anywhere in the chain,
+ * including the literal parts of a rebuild such as `(*MIDDLEWARE[:i], "x", *MIDDLEWARE[i:])`
+ * inside an `if`: what the list may hold when static evaluation gives up on its final value.
+ */
+export function middlewareLiterals(cache: SourceCache, files: string[]): string[] {
+  const out = new Set<string>();
+  for (const file of files) {
+    const tree = cache.tree(file);
+    if (!tree) continue;
+    for (const name of ['MIDDLEWARE', 'MIDDLEWARE_CLASSES']) {
+      for (const a of findAssignments(tree, name)) {
+        const seq = sequenceLiteral(a.value);
+        for (const element of seq?.elements ?? []) {
+          const value = stringLiteralValue(element);
+          if (value) out.add(value);
+        }
+      }
+    }
+  }
+  return [...out];
+}
+
+const PROBE_MARKER = '@@authkit-django-session-middleware@@';
+// Imports each class and asks issubclass; any failure (not importable, not a class) is "no".
+const PROBE = `
+import importlib, json, sys
+sys.path = [p for p in sys.path if p not in ('', '.')]
+answers = {}
+try:
+    from django.contrib.sessions.middleware import SessionMiddleware
+except Exception:
+    SessionMiddleware = None
+for dotted in json.loads(sys.argv[1]):
+    module, _, name = dotted.rpartition('.')
+    try:
+        cls = getattr(importlib.import_module(module), name)
+        answers[dotted] = SessionMiddleware is not None and isinstance(cls, type) and issubclass(cls, SessionMiddleware)
+    except Exception:
+        answers[dotted] = False
+sys.stdout.write("\\n${PROBE_MARKER}" + json.dumps(answers) + "\\n")
+`;
+
+/**
+ * Asks the project's interpreter which of `candidates` subclass Django's SessionMiddleware:
+ * for classes static reading cannot follow (installed packages). One subprocess with a time
+ * limit; an interpreter that cannot answer answers "none".
+ */
+export function sessionMiddlewareByPython(python: PythonInfo, cwd: string, env: NodeJS.ProcessEnv, candidates: string[]): Promise<string[]> {
+  const [interpreter, ...rest] = python.command;
+  if (!interpreter || !python.exists || candidates.length === 0) return Promise.resolve([]);
+  return new Promise((resolvePromise) => {
+    execFile(
+      interpreter,
+      [...rest, '-B', '-c', PROBE, JSON.stringify(candidates)],
+      { cwd, env: { ...env, PYTHONDONTWRITEBYTECODE: '1' }, timeout: 15_000, windowsHide: true },
+      (_error, stdout) => {
+        const line = (stdout?.toString() ?? '').split('\n').find((l) => l.startsWith(PROBE_MARKER));
+        try {
+          const answers = line ? (JSON.parse(line.slice(PROBE_MARKER.length)) as Record<string, boolean>) : {};
+          resolvePromise(candidates.filter((c) => answers[c] === true));
+        } catch {
+          resolvePromise([]);
+        }
+      },
+    );
+  });
 }

@@ -5,7 +5,7 @@
  */
 import { basename, join, relative, resolve } from 'node:path';
 import type { PackageManagerName, ProjectModel } from '../discover/model.js';
-import { AUTHKIT_PACKAGES } from './packages.js';
+import { ALL_PACKAGES, installSpecs } from './packages.js';
 import { shellCommand, shellQuote } from './shell-quote.js';
 
 export interface InstallCommand {
@@ -28,7 +28,12 @@ export interface InstallCommand {
 export interface InstallCommandOptions {
   /** `--package-manager NAME`: overrides the detected manager. */
   packageManager?: PackageManagerName;
-  /** Defaults to workos and python-dotenv; tests point this at a package that does not exist. */
+  /**
+   * Only record the packages in the manager's files, installing nothing (`--no-install`):
+   * `uv add --no-sync`, `poetry add --lock`. pipenv and pip have no such mode.
+   */
+  declareOnly?: boolean;
+  /** Requirement specs; defaults to workos, pyjwt and python-dotenv with their ranges; tests point this at a package that does not exist. */
   packages?: readonly string[];
 }
 
@@ -48,11 +53,19 @@ function evidenceFor(project: Pick<ProjectModel, 'packageManager'>, override: Pa
   return `${shown.startsWith('..') ? first : shown} found`;
 }
 
+/** The managers that can record dependencies without installing them. */
+export function canDeclareOnly(manager: PackageManagerName): boolean {
+  return manager === 'uv' || manager === 'poetry';
+}
+
 function argvFor(
   manager: PackageManagerName,
   project: Pick<ProjectModel, 'packageManager' | 'python'>,
   packages: string[],
+  declareOnly = false,
 ): string[] {
+  if (declareOnly && manager === 'uv') return ['uv', 'add', '--no-sync', ...packages];
+  if (declareOnly && manager === 'poetry') return ['poetry', 'add', '--lock', ...packages];
   switch (manager) {
     case 'uv': {
       // An activated virtualenv that is not the project's .venv is the one the user runs Django
@@ -78,9 +91,9 @@ export function installCommand(
   options: InstallCommandOptions = {},
 ): InstallCommand {
   const manager = options.packageManager ?? project.packageManager.name;
-  const packages = [...(options.packages ?? AUTHKIT_PACKAGES)];
+  const packages = [...(options.packages ?? installSpecs(ALL_PACKAGES))];
   const cwd = project.packageManager.root;
-  const argv = argvFor(manager, project, packages);
+  const argv = argvFor(manager, project, packages, options.declareOnly === true);
   return {
     manager,
     overridden: manager !== project.packageManager.name,

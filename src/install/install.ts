@@ -57,7 +57,7 @@ export async function installPackages(
     cwd: command.cwd,
     env,
     progressStream: options.stderr,
-    label: `installing ${command.packages.join(' and ')} with ${command.manager}`,
+    label: `${command.argv.includes('--no-sync') || command.argv.includes('--lock') ? 'declaring' : 'installing'} ${listNames(command.packages)} with ${command.manager}`,
     timeoutMs,
   });
   const ok = run.exitCode === 0 && !run.timedOut && !run.interrupted && run.spawnError === null;
@@ -77,4 +77,10 @@ export async function installPackages(
     outputTail: run.outputTail,
     message: ok ? null : failureMessage(command, run, project, timeoutMs),
   };
+}
+
+/** `workos>=5.13.0,<11`, `pyjwt>=2.0,<3` -> `workos and pyjwt` (names only, for the progress line). */
+function listNames(specs: readonly string[]): string {
+  const names = specs.map((spec) => /^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(spec)?.[0] ?? spec);
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }

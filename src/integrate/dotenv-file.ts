@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import type { StepOutcome } from '../plan/types.js';
 import { detectEol } from '../python/style.js';
 import type { PlanContext } from './context.js';
+import { envTarget } from './env-target.js';
 
 export const CREDENTIALS = [
   { key: 'WORKOS_API_KEY', prefix: 'sk_', option: 'apiKey', flag: '--api-key' },
@@ -51,7 +52,8 @@ function replaceValue(line: string, value: string): string {
 }
 
 export function planDotenv(ctx: PlanContext): StepOutcome[] {
-  const file = ctx.model.env.file;
+  const target = envTarget(ctx);
+  const file = target.file;
   const original = ctx.workspace.read(file);
   let text = original ?? '';
   const eol = original === null ? '\n' : detectEol(text);
@@ -114,6 +116,7 @@ export function planDotenv(ctx: PlanContext): StepOutcome[] {
     text = `${text}${separator}${header}# WorkOS AuthKit${eol}${appended.join(eol)}${eol}`;
   }
   if (text !== (original ?? '')) ctx.workspace.write(file, text, 0o600);
+  if (target.why) for (const o of outcomes) if (o.status === 'create' || o.status === 'change') o.note = `not ${ctx.display(ctx.model.env.file)}: ${target.why}`;
   return outcomes;
 }
 

@@ -3,10 +3,11 @@
  * .gitignore when git would not ignore it yet.
  */
 import { spawnSync } from 'node:child_process';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import type { StepOutcome } from '../plan/types.js';
 import { detectEol } from '../python/style.js';
 import type { PlanContext } from './context.js';
+import { envTarget } from './env-target.js';
 
 /** true / false from `git check-ignore`; null when git cannot tell (not installed, not a repository). */
 export function gitIgnores(repoRoot: string, file: string): boolean | null {
@@ -25,11 +26,11 @@ export function planGitignore(ctx: PlanContext): StepOutcome[] {
   const { model } = ctx;
   if (!model.isGitRepo) return [];
   const id = 'gitignore.env';
-  const envFile = model.env.file;
+  const envFile = envTarget(ctx).file;
   const gitignore = join(model.repoRoot, '.gitignore');
   const planned = ctx.workspace.read(gitignore);
   if (planned !== null && planned !== ctx.workspace.originalOf(gitignore)) {
-    return [{ id, status: 'change', file: gitignore, summary: `add .env to ${ctx.display(gitignore)}` }];
+    return [{ id, status: 'change', file: gitignore, summary: `add ${basename(envFile)} to ${ctx.display(gitignore)}` }];
   }
   const ignored = gitIgnores(model.repoRoot, envFile);
   if (ignored === null) {
@@ -39,13 +40,23 @@ export function planGitignore(ctx: PlanContext): StepOutcome[] {
   const text = planned ?? '';
   const eol = planned === null ? '\n' : detectEol(text);
   const separator = text === '' || text.endsWith('\n') ? '' : eol;
-  ctx.workspace.write(gitignore, `${text}${separator}.env${eol}`);
+  ctx.workspace.write(gitignore, `${text}${separator}${basename(envFile)}${eol}`);
   return [
     {
       id,
       status: planned === null ? 'create' : 'change',
       file: gitignore,
-      summary: `add .env to ${ctx.display(gitignore)} (it will hold your API key)`,
+      summary: `add ${basename(envFile)} to ${ctx.display(gitignore)} (it will hold your API key)`,
     },
   ];
+}
+
+/** true when git tracks `file` (it is in the index); false when not or when git cannot tell. */
+export function gitTracks(repoRoot: string, file: string): boolean {
+  const result = spawnSync('git', ['ls-files', '--error-unmatch', '--', relative(repoRoot, file)], {
+    cwd: repoRoot,
+    stdio: 'ignore',
+    timeout: 5000,
+  });
+  return !result.error && result.status === 0;
 }

@@ -8,6 +8,7 @@ import type { FileChange, StepOutcome } from '../plan/types.js';
 import { Workspace } from '../plan/workspace.js';
 import type { IntegrationOptions, PlanContext } from './context.js';
 import { planDotenv } from './dotenv-file.js';
+import { planDockerignore } from './dockerignore.js';
 import { planGitignore } from './gitignore.js';
 import { planHome } from './home.js';
 import { planRequirementsFile } from './requirements-step.js';
@@ -27,7 +28,7 @@ export function planIntegration(model: ProjectModel, options: IntegrationOptions
   const ctx: PlanContext = { model, workspace, options, display };
   const outcomes: StepOutcome[] = [];
   // An edit that fails validation throws EditRefused out of here: the command then writes nothing.
-  outcomes.push(...planDotenv(ctx), ...planGitignore(ctx), ...planSettings(ctx), ...planRequirementsFile(ctx));
+  outcomes.push(...planDotenv(ctx), ...planGitignore(ctx), ...planDockerignore(ctx), ...planSettings(ctx), ...planRequirementsFile(ctx));
   const facts = readUrlFacts(ctx);
   const views = planViews(ctx, facts);
   const home = planHome(ctx, facts);

@@ -92,15 +92,19 @@ function evaluateCall(call: Node, scope: PathScope): PathValue | null {
       const inner = evaluatePath(args[0], scope);
       return inner && args.length === 1 ? { path: inner.path, style: 'pathlib' } : null;
     }
+    // str() and the os.path functions return a str even when given a Path: a name bound
+    // to one holds a str, and `name / ".env"` would be a TypeError.
     case 'str':
-      return args.length === 1 ? evaluatePath(args[0], scope) : null;
     case 'os.path.abspath':
     case 'os.path.realpath':
     case 'os.path.normpath':
-      return args.length === 1 ? evaluatePath(args[0], scope) : null;
+    case 'os.fspath': {
+      const inner = args.length === 1 ? evaluatePath(args[0], scope) : null;
+      return inner ? { path: inner.path, style: 'os.path' } : null;
+    }
     case 'os.path.dirname': {
       const inner = evaluatePath(args[0], scope);
-      return inner && args.length === 1 ? { path: dirname(inner.path), style: inner.style } : null;
+      return inner && args.length === 1 ? { path: dirname(inner.path), style: 'os.path' } : null;
     }
     case 'os.path.join': {
       const base = evaluatePath(args[0], scope);

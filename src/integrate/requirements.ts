@@ -127,7 +127,7 @@ function isSorted(names: string[]): boolean {
 /** Inserts `name` after the last requirement that sorts before it, or before the first one. */
 function insertSorted(lines: PhysicalLine[], name: string, eol: string): void {
   const requirements = entriesOf(lines).filter((entry) => entry.name !== null);
-  const key = normalizePackageName(name);
+  const key = requirementName(name) ?? normalizePackageName(name);
   const before = requirements.filter((entry) => (entry.name ?? '') < key).pop();
   if (!before) {
     lines.splice(requirements[0]?.first ?? 0, 0, { content: name, terminator: eol });
@@ -173,8 +173,10 @@ export function planRequirements(text: string, packages: readonly string[]): Req
   const entries = entriesOf(lines);
   const present = new Set(entries.flatMap((entry) => (entry.name ? [entry.name] : [])));
 
-  const alreadyPresent = packages.filter((name) => present.has(normalizePackageName(name)));
-  const missing = packages.filter((name) => !present.has(normalizePackageName(name)));
+  // Packages may be given with a version (`workos>=5.13.0,<11`): presence is by name.
+  const nameOf = (spec: string) => requirementName(spec) ?? normalizePackageName(spec);
+  const alreadyPresent = packages.filter((spec) => present.has(nameOf(spec)));
+  const missing = packages.filter((spec) => !present.has(nameOf(spec)));
   const unchanged = (refusal: RequirementsRefusal | null): RequirementsPlan => ({
     text,
     changed: false,
@@ -212,4 +214,14 @@ export function planRequirements(text: string, packages: readonly string[]): Req
     placement: sorted ? 'sorted' : 'appended',
     refusal: null,
   };
+}
+
+/**
+ * How the file states versions: `exact` when every requirement is pinned with `==` (a
+ * compiled or frozen file), `loose` otherwise (or when it has fewer than two requirements).
+ */
+export function pinStyle(text: string): 'exact' | 'loose' {
+  const requirements = entriesOf(splitLines(text.replace(/^\uFEFF/, ''))).filter((entry) => entry.name !== null && !entry.text.startsWith('-'));
+  if (requirements.length < 2) return 'loose';
+  return requirements.every((entry) => /==/.test(entry.text)) ? 'exact' : 'loose';
 }

@@ -3,10 +3,10 @@
  * keys from the environment, and make sure sessions work. Each edit is a splice; each
  * piece is skipped when it is already there anywhere in the settings chain.
  */
-import { dirname, relative, sep } from 'node:path';
+import { basename, dirname, relative, sep } from 'node:path';
 import type { StepOutcome } from '../plan/types.js';
 import { EditRefused } from '../python/checked-edit.js';
-import { findAssignments, findCalls, importsName, sequenceLiteral, stringLiteralValue, type SequenceLiteral } from '../python/locate.js';
+import { findAssignments, importsName, sequenceLiteral, stringLiteralValue, type SequenceLiteral } from '../python/locate.js';
 import { firstSyntaxError, lineOf, parsePython, type Node, type Tree } from '../python/parser.js';
 import { insertIntoSequence } from '../python/splice.js';
 import { addImport, appendBlock, insertAfterWithBlankLines } from '../python/statements.js';
@@ -14,6 +14,7 @@ import { preferredQuote, pythonString, type Quote } from '../python/style.js';
 import { expressionFor, joinExpression, pathScope } from './path-values.js';
 import type { PlanContext } from './context.js';
 import { editPython } from './edit-python.js';
+import { configReading, envTarget } from './env-target.js';
 
 const SESSIONS_APP = 'django.contrib.sessions';
 const SESSION_MIDDLEWARE = 'django.contrib.sessions.middleware.SessionMiddleware';
@@ -102,47 +103,84 @@ function addToList(
 }
 
 function planLoadDotenv(ctx: PlanContext, file: string, outcomes: StepOutcome[]): void {
-  const loadsAlready = chainTexts(ctx).find(({ text }) => /\bload_dotenv\s*\(|\bread_env\s*\(/.test(text));
-  if (loadsAlready) {
-    const tree = parsePython(loadsAlready.text);
-    const call = findCalls(tree, (t) => t.endsWith('load_dotenv') || t.endsWith('read_env'))[0];
+  const target = envTarget(ctx).file;
+  const reading = configReading(ctx);
+  // Only a loader that runs on every load counts (not one under `if env.bool("DJANGO_READ_DOT_ENV_FILE")`).
+  const loader = reading.loaders.find((l) => l.unconditional && (l.reads === target || l.reads === null));
+  if (loader) {
     outcomes.push({
       id: 'settings.load-dotenv',
       status: 'done',
-      file: loadsAlready.file,
-      ...(call ? { line: lineOf(call) } : {}),
-      summary: `${ctx.display(loadsAlready.file)} already loads .env`,
+      file: loader.file,
+      line: loader.line,
+      summary: `${ctx.display(loader.file)} already loads ${loader.reads ? ctx.display(loader.reads) : '.env'}`,
+      ...(loader.reads === null ? { note: `could not tell which file ${loader.call} reads; check that it is ${ctx.display(target)}` } : {}),
     });
     return;
   }
-  const shown = ctx.display(file);
-  if (!importsName(parsePython(ctx.workspace.read(file)!), 'load_dotenv')) {
-    editPython(ctx, file, (text, tree) =>
+  const library = reading.library;
+  if (library?.name === 'python-decouple') {
+    // decouple's config reads the first settings.ini or .env from the settings folder upward; no one-line call points it elsewhere.
+    outcomes.push({
+      id: 'settings.load-dotenv',
+      status: 'manual',
+      file: library.file,
+      line: library.line,
+      summary: `make python-decouple read ${ctx.display(target)}`,
+      reason: `decouple's config reads the first settings.ini or .env above ${ctx.display(dirname(library.file))}, which is not ${ctx.display(target)}`,
+      snippet: `WORKOS_API_KEY=...  # in the file decouple reads, kept out of git`,
+    });
+    return;
+  }
+  // django-environ and environs load with their own read_env, in the file that makes `env`.
+  const where = library ? library.file : file;
+  const shown = ctx.display(where);
+  if (!library && !importsName(parsePython(ctx.workspace.read(where)!), 'load_dotenv')) {
+    editPython(ctx, where, (text, tree) =>
       addImport(text, tree, { statement: 'from dotenv import load_dotenv', module: 'dotenv', section: 'thirdparty' }, firstParty(ctx)),
     );
   }
-  const tree = parsePython(ctx.workspace.read(file)!);
+  const tree = parsePython(ctx.workspace.read(where)!);
   const quote = preferredQuote(tree);
-  const envDir = dirname(ctx.model.env.file);
-  const scope = pathScope(tree, dunderFile(ctx, file), ctx.model.projectRoot);
+  const envDir = dirname(target);
+  const envName = pythonString(basename(target), quote);
+  const scope = pathScope(tree, dunderFile(ctx, where), ctx.model.projectRoot);
   const base = expressionFor(envDir, scope);
+  const loadCall = library ? `${library.reader}.read_env` : 'load_dotenv';
   // Not at or above the settings file: name the path from the settings folder.
   const call = base
-    ? `load_dotenv(${joinExpression(base, pythonString('.env', quote))})`
-    : `load_dotenv(os.path.join(os.path.dirname(os.path.abspath(__file__)), ${pythonString(relative(dirname(dunderFile(ctx, file)), envDir), quote)}, ${pythonString('.env', quote)}))`;
-  ensureImports(ctx, file, call);
-  const includedBy = ctx.model.settingsIncludedBy[file];
+    ? `${loadCall}(${joinExpression(base, envName)})`
+    : `${loadCall}(os.path.join(os.path.dirname(os.path.abspath(__file__)), ${pythonString(relative(dirname(dunderFile(ctx, where)), envDir), quote)}, ${envName}))`;
+  ensureImports(ctx, where, call);
+  const includedBy = ctx.model.settingsIncludedBy[where];
   // Under django-split-settings `__file__` is not this file: say so where it is used.
   const statement =
     includedBy && call.includes('__file__')
-      ? `# include() runs this file in ${ctx.display(includedBy)}: __file__ is that file.${detectEolOf(ctx.workspace.read(file)!)}${call}`
+      ? `# include() runs this file in ${ctx.display(includedBy)}: __file__ is that file.${detectEolOf(ctx.workspace.read(where)!)}${call}`
       : call;
-  editPython(ctx, file, (t, tr) => {
-    // Right after the name it uses (BASE_DIR), else after the imports.
-    const anchor = base?.boundBy ? findAssignments(tr, base.boundBy).find((a) => !a.conditional)!.statement : leadingImportEnd(tr);
+  editPython(ctx, where, (t, tr) => {
+    // After the names it uses (BASE_DIR, the env reader), else after the imports.
+    const anchors = [
+      base?.boundBy ? findAssignments(tr, base.boundBy).find((a) => !a.conditional)?.statement : undefined,
+      library ? findAssignments(tr, library.reader).find((a) => !a.conditional)?.statement : undefined,
+    ].filter((n): n is Node => !!n);
+    const anchor = anchors.sort((a, b) => b.startIndex - a.startIndex)[0] ?? leadingImportEnd(tr);
     return insertAfterWithBlankLines(t, anchor ?? tr.rootNode.namedChildren[0]!, statement);
   });
-  outcomes.push({ id: 'settings.load-dotenv', status: 'change', file, summary: `load ${ctx.display(ctx.model.env.file)} in ${shown} (${call})` });
+  outcomes.push({ id: 'settings.load-dotenv', status: 'change', file: where, summary: `load ${ctx.display(target)} in ${shown} (${call})` });
+}
+
+/** How the settings read one key: the project's own reader when it has one bound in `file`. */
+function keyReader(ctx: PlanContext, file: string, name: string, quote: Quote): string | null {
+  const library = configReading(ctx).library;
+  if (!library) return null;
+  const tree = parsePython(ctx.workspace.read(file)!);
+  const bound = importsName(tree, library.reader.split('.')[0]!) || findAssignments(tree, library.reader).length > 0;
+  if (!bound) return null;
+  const key = pythonString(name, quote);
+  const empty = `${quote}${quote}`;
+  if (library.name === 'environs') return `${library.reader}.str(${key}, default=${empty})`;
+  return `${library.reader}(${key}, default=${empty})`;
 }
 
 /** What `__file__` is while `file` runs: the including module's file under django-split-settings. */
@@ -179,7 +217,10 @@ function leadingImportEnd(tree: Tree): Node | null {
 
 /** Where a module-level name is assigned in the settings chain, if anywhere. */
 function assignedIn(ctx: PlanContext, name: string): { file: string; line: number; value: string | null } | null {
+  const loaded = ctx.model.settingsFiles[0];
   for (const { file, text } of chainTexts(ctx)) {
+    // A developer's local override file (often untracked, often absent) does not set it for everyone.
+    if (file !== loaded && LOCAL_MODULE.test(basename(file).replace(/\.py$/, ''))) continue;
     const found = findAssignments(parsePython(text), name)[0];
     if (found) return { file, line: lineOf(found.statement), value: stringLiteralValue(found.value) };
   }
@@ -196,9 +237,9 @@ function planKeys(ctx: PlanContext, file: string, outcomes: StepOutcome[]): void
     return !where;
   });
   if (missingKeys.length > 0) {
-    lines.push('# WorkOS AuthKit: credentials come from the environment (the .env file in development).');
+    lines.push(`# WorkOS AuthKit: credentials come from the environment (the ${basename(envTarget(ctx).file)} file in development).`);
     for (const name of missingKeys) {
-      lines.push(`${name} = os.environ.get(${pythonString(name, quote)}, ${quote}${quote})`);
+      lines.push(`${name} = ${keyReader(ctx, file, name, quote) ?? `os.environ.get(${pythonString(name, quote)}, ${quote}${quote})`}`);
       added.push({ id: `settings.${name.toLowerCase()}`, status: 'change', file, summary: `read ${name} from the environment in ${ctx.display(file)}` });
     }
   }
@@ -224,11 +265,52 @@ function planKeys(ctx: PlanContext, file: string, outcomes: StepOutcome[]): void
     }
   }
   if (lines.length === 0) return;
-  if (missingKeys.length > 0 && !importsName(parsePython(ctx.workspace.read(file)!), 'os')) {
+  if (lines.some((l) => l.includes('os.environ')) && !importsName(parsePython(ctx.workspace.read(file)!), 'os')) {
     editPython(ctx, file, (t, tr) => addImport(t, tr, { statement: 'import os', module: 'os', section: 'stdlib' }, firstParty(ctx)));
   }
-  editPython(ctx, file, (t, tr) => appendBlock(t, tr, lines.join(detectEolOf(t))));
+  editPython(ctx, file, (t, tr) => {
+    const local = localSettingsImport(tr);
+    return local ? insertBefore(t, local, lines.join(detectEolOf(t))) : appendBlock(t, tr, lines.join(detectEolOf(t)));
+  });
   outcomes.push(...added);
+}
+
+const LOCAL_MODULE = /(^|\.)(local|local_settings|settings_local|dev_local|overrides?)$/;
+
+/**
+ * The first module-level statement that imports local settings (`from .local_settings import *`),
+ * at the top level or inside any if / try / with block: values set there must keep the last word.
+ */
+export function localSettingsImport(tree: Tree): Node | null {
+  // Only below the settings proper: a local import above INSTALLED_APPS is no override of it.
+  const body = findAssignments(tree, 'INSTALLED_APPS')[0]?.statement;
+  for (const node of tree.rootNode.namedChildren) {
+    if (!node || node.type === 'comment' || node.type === 'function_definition' || node.type === 'class_definition') continue;
+    if (!body || node.startIndex <= body.startIndex) continue;
+    const imports = [node, ...node.descendantsOfType(['import_from_statement', 'import_statement'])].filter((n): n is Node => !!n);
+    const local = imports.some((imp) => {
+      if (imp.type === 'import_from_statement') return LOCAL_MODULE.test(imp.childForFieldName('module_name')?.text ?? '');
+      if (imp.type === 'import_statement') return imp.childrenForFieldName('name').some((n) => !!n && LOCAL_MODULE.test(n.text.split(' ')[0]!));
+      return false;
+    });
+    if (local) return node;
+  }
+  return null;
+}
+
+/** Inserts `block` and a blank line before `node`'s line, keeping the comment lines just above it attached to it. */
+function insertBefore(source: string, node: Node, block: string): string {
+  const eol = detectEolOf(source);
+  const lineStartOf = (offset: number) => source.lastIndexOf('\n', offset - 1) + 1;
+  let start = lineStartOf(node.startIndex);
+  while (start > 0) {
+    const previous = lineStartOf(start - 1);
+    if (!/^[ \t]*#/.test(source.slice(previous, start))) break;
+    start = previous;
+  }
+  const before = source.slice(0, start);
+  const lead = before === '' || /(\r?\n){2}$/.test(before) ? '' : eol;
+  return `${before}${lead}${block}${eol}${eol}${source.slice(start)}`;
 }
 
 function detectEolOf(text: string): string {

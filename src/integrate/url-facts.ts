@@ -54,7 +54,10 @@ function walkPatterns(
 /** `from . import`, `from a.b import` or null (`import X`) for modules of `dir`, seen from `urlsFile`. */
 function importFromFor(ctx: PlanContext, dir: string, urlsFile: string | null, cache: SourceCache): string | null {
   const root = ctx.model.projectRoot;
-  if (urlsFile && dirname(urlsFile) === dir && cache.isFile(join(dir, '__init__.py'))) return '.';
+  // `from . import` only works in a module loaded as part of a package: ROOT_URLCONF = "urls"
+  // is a top-level module even when its folder holds an __init__.py.
+  const inPackage = (ctx.model.rootUrlconf ?? '').includes('.');
+  if (urlsFile && dirname(urlsFile) === dir && cache.isFile(join(dir, '__init__.py')) && inPackage) return '.';
   if (dir === root) return null;
   return relative(root, dir).split(sep).join('.');
 }

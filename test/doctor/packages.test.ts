@@ -41,7 +41,7 @@ describe("doctor and the project's Python", { concurrency: 2 }, () => {
     const packages = check(json.checks, 'packages');
     assert.match(packages.message, new RegExp(`workos and python-dotenv are not importable by ${djangoOnly}/bin/python \\(the active virtualenv, \\$VIRTUAL_ENV\\)`));
     assert.match(packages.message, new RegExp(`${dir}/\\.venv/bin/python \\(the virtualenv \\.venv/ in ${dir}\\) has both`));
-    assert.match(packages.fix ?? '', /^doctor --fix: install them: .* -m pip install workos python-dotenv/);
+    assert.match(packages.fix ?? '', /^doctor --fix: install them: .* -m pip install 'workos>=5\.13\.0,<11' 'pyjwt>=2\.0,<3' 'python-dotenv>=1\.0,<2'/);
     // What needs the packages is not judged, and says why.
     assert.deepEqual(check(json.checks, 'settings').blockedBy, ['packages']);
     assert.equal(code, 4);
@@ -55,7 +55,7 @@ describe("doctor and the project's Python", { concurrency: 2 }, () => {
     assert.deepEqual(problems(fixed.json.fix?.before ?? []), { packages: 'fail' });
     const commands = fixed.json.fix?.rounds.flatMap((r) => r.commands) ?? [];
     assert.equal(commands.length, 1);
-    assert.match(commands[0]!.command, /-m pip install workos python-dotenv$/);
+    assert.match(commands[0]!.command, /-m pip install 'workos>=5\.13\.0,<11' 'pyjwt>=2\.0,<3' 'python-dotenv>=1\.0,<2'$/);
     assert.equal(commands[0]!.ok, true, commands[0]!.message ?? '');
     assert.deepEqual(problems(fixed.json.checks), {});
     assert.equal(fixed.code, 0);

@@ -213,7 +213,7 @@ describe('init --yes with the real package manager', () => {
       assert.match(p.init.stdout, /Applied: /);
       assert.doesNotMatch(p.init.stdout + p.init.stderr, new RegExp(PROJECT_API_KEY));
       if (c.sdk === '5.46.0') assert.match(p.init.stdout, /workos 5\.46\.0 and python-dotenv are installed already/);
-      else assert.match(p.init.stderr, new RegExp(`installing workos and python-dotenv with ${c.manager} \\.\\.\\. done`));
+      else assert.match(p.init.stderr, new RegExp(`installing workos, pyjwt and python-dotenv with ${c.manager} \\.\\.\\. done`));
     });
   }
 

@@ -28,6 +28,8 @@ export const VENVS = {
   dj42: join(repoRoot, '.venvs', 'dj42'),
   dj52: join(repoRoot, '.venvs', 'dj52'),
   workos5: join(repoRoot, '.venvs', 'workos5'),
+  sdkmin: join(repoRoot, '.venvs', 'sdkmin'),
+  sdkold: join(repoRoot, '.venvs', 'sdkold'),
   bare42: join(repoRoot, '.venvs', 'bare42'),
   bare52: join(repoRoot, '.venvs', 'bare52'),
   tools: join(repoRoot, '.venvs', 'tools'),

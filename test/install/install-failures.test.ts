@@ -160,7 +160,7 @@ describe('the tool fails', () => {
     assert.equal(result.exitCode, 1);
     assert.match(result.message ?? '', /^pip install failed \(exit code 1\)\.\npip said:\n/);
     assert.match(result.message ?? '', /ERROR: No matching distribution found for workos/);
-    assert.ok(result.message?.endsWith(`To retry, run:\n  cd ${root} && ${venvPython} -m pip install workos python-dotenv`), result.message ?? '');
+    assert.ok(result.message?.endsWith(`To retry, run:\n  cd ${root} && ${venvPython} -m pip install 'workos>=5.13.0,<11' 'pyjwt>=2.0,<3' 'python-dotenv>=1.0,<2'`), result.message ?? '');
     assert.match(result.outputTail, /127\.0\.0\.1/);
   });
 
@@ -178,7 +178,7 @@ describe('the tool fails', () => {
       assert.equal(result.ok, false);
       assert.equal(result.status, 'timed-out');
       assert.match(result.message ?? '', /^pip install did not finish within 5\.0 s and was stopped\./);
-      assert.match(result.message ?? '', /To retry, run:\n {2}cd .* -m pip install workos python-dotenv$/);
+      assert.match(result.message ?? '', /To retry, run:\n {2}cd .* -m pip install 'workos>=5\.13\.0,<11' 'pyjwt>=2\.0,<3' 'python-dotenv>=1\.0,<2'$/);
       assert.match(stderr.text(), /\.\.\. timed out after \d+\.\d s\n$/);
       assert.ok(sockets.length > 0, 'pip reached the index before the timeout');
       // pip was killed: the connections it held are closed (bounded wait).

@@ -63,7 +63,7 @@ async function installAndCheck(
   assert.equal(result.exitCode, 0);
   assert.equal(result.message, null);
   // Not a TTY: one plain line.
-  assert.match(stderr.text(), /^installing workos and python-dotenv with \w+ \.\.\. done in \d+\.\d s\n$/);
+  assert.match(stderr.text(), /^installing workos, pyjwt and python-dotenv with \w+ \.\.\. done in \d+\.\d s\n$/);
 
   const checkStarted = Date.now();
   const report = await checkImports(model.python, model.packageManager.root, { env });
@@ -73,6 +73,7 @@ async function installAndCheck(
     report.imports.map((entry) => [entry.module, entry.ok, entry.error]),
     [
       ['workos', true, null],
+      ['jwt', true, null],
       ['dotenv', true, null],
     ],
   );
@@ -113,8 +114,9 @@ describe('installing with the real package managers', { concurrency: 4 }, () => 
     await installAndCheck(t, model);
 
     const pyproject = readFileSync(join(root, 'pyproject.toml'), 'utf8');
-    assert.match(pyproject, /"workos>=[\d.]+"/);
-    assert.match(pyproject, /"python-dotenv>=[\d.]+"/);
+    assert.match(pyproject, /"workos>=5\.13\.0,<11"/);
+    assert.match(pyproject, /"pyjwt>=2\.0,<3"/);
+    assert.match(pyproject, /"python-dotenv>=1\.0,<2"/);
     const lock = readFileSync(join(root, 'uv.lock'), 'utf8');
     assert.match(lock, /^name = "workos"$/m);
     assert.match(lock, /^name = "python-dotenv"$/m);
@@ -156,8 +158,9 @@ describe('installing with the real package managers', { concurrency: 4 }, () => 
     await installAndCheck(t, model);
 
     const pyproject = readFileSync(join(root, 'pyproject.toml'), 'utf8');
-    assert.match(pyproject, /^workos = "\^[\d.]+"$/m);
-    assert.match(pyproject, /^python-dotenv = "\^[\d.]+"$/m);
+    assert.match(pyproject, /^workos = ">=5\.13\.0,<11"$/m);
+    assert.match(pyproject, /^pyjwt = ">=2\.0,<3"$/m);
+    assert.match(pyproject, /^python-dotenv = ">=1\.0,<2"$/m);
     const lock = readFileSync(join(root, 'poetry.lock'), 'utf8');
     assert.match(lock, /^name = "workos"$/m);
     assert.match(lock, /^name = "python-dotenv"$/m);
@@ -179,8 +182,10 @@ describe('installing with the real package managers', { concurrency: 4 }, () => 
     await installAndCheck(t, model);
 
     const pipfile = readFileSync(join(root, 'Pipfile'), 'utf8');
-    assert.match(pipfile, /^workos = "\*"$/m);
-    assert.match(pipfile, /^python-dotenv = "\*"$/m);
+    // pipenv writes the specifiers in its own (sorted) order.
+    assert.match(pipfile, /^workos = "<11,>=5\.13\.0"$/m);
+    assert.match(pipfile, /^pyjwt = "<3,>=2\.0"$/m);
+    assert.match(pipfile, /^python-dotenv = "<2,>=1\.0"$/m);
     const lock = JSON.parse(readFileSync(join(root, 'Pipfile.lock'), 'utf8')) as { default: Record<string, unknown> };
     assert.ok('workos' in lock.default, 'Pipfile.lock lists workos');
     assert.ok('python-dotenv' in lock.default, 'Pipfile.lock lists python-dotenv');
@@ -203,7 +208,7 @@ describe('installing with the real package managers', { concurrency: 4 }, () => 
     const plan = planRequirements(readFileSync(requirements, 'utf8'), ['workos', 'python-dotenv']);
     writeFileSync(requirements, plan.text);
     assert.deepEqual(installCommand(model).modifies, []);
-    assert.deepEqual(installCommand(model).argv, [python, '-m', 'pip', 'install', 'workos', 'python-dotenv']);
+    assert.deepEqual(installCommand(model).argv, [python, '-m', 'pip', 'install', 'workos>=5.13.0,<11', 'pyjwt>=2.0,<3', 'python-dotenv>=1.0,<2']);
     const report = await installAndCheck(t, model);
 
     assert.equal(readFileSync(requirements, 'utf8'), 'Django>=4.2\nworkos\npython-dotenv\n');

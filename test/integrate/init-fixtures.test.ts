@@ -37,7 +37,7 @@ const CASES: Case[] = [
   { name: 'cookiecutter', fixture: 'cookiecutter', code: 0 },
   { name: 'src-layout', fixture: 'src-layout', code: 3 },
   { name: 'monorepo', fixture: 'monorepo', cwd: 'backend', code: 3 },
-  { name: 'flat', fixture: 'flat', code: 0 },
+  { name: 'flat', fixture: 'flat', code: 3 },
   { name: 'tuples', fixture: 'tuples', code: 0 },
   { name: 'env-only', fixture: 'env-only', code: 3 },
   { name: 'urls-package', fixture: 'urls-package', code: 3 },

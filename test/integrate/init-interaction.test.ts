@@ -73,9 +73,9 @@ test('a failing install keeps the code changes, shows the tool\'s own error and 
   const run = await cli(['init', '--yes', '--api-key', KEY, '--client-id', 'client_x'], { cwd: dir, env });
   assert.equal(run.code, 4, run.stderr);
   assert.match(run.stderr, /No matching distribution found for workos/);
-  assert.match(run.stderr, /\.venv\/bin\/python -m pip install workos python-dotenv/);
+  assert.match(run.stderr, /\.venv\/bin\/python -m pip install 'workos>=5\.13\.0,<11' 'pyjwt>=2\.0,<3' 'python-dotenv>=1\.0,<2'/);
   assert.match(readFileSync(join(dir, 'blog', 'settings.py'), 'utf8'), /WORKOS_API_KEY = os\.environ\.get/);
-  assert.match(readFileSync(join(dir, 'requirements.txt'), 'utf8'), /^workos$/m);
+  assert.match(readFileSync(join(dir, 'requirements.txt'), 'utf8'), /^workos>=5\.13\.0,<11$/m);
 });
 
 test('an edit that cannot be made safely stops everything: exit 1, file:line, nothing written', async () => {

@@ -178,9 +178,10 @@ describe('settings: load_dotenv and the WorkOS settings', () => {
 });
 
 describe('.env', () => {
-  test('merges: lines, comments and order kept; CRLF kept', async () => {
+  test('merges: lines, comments and order kept; CRLF kept (a .env the settings load already)', async () => {
     const env = '# local\r\nDEBUG=1\r\nexport OTHER="x"\r\n';
-    const { root, result } = await plan({ '.env': env });
+    const loads = `from dotenv import load_dotenv\n\nload_dotenv()\n${SETTINGS}`;
+    const { root, result } = await plan({ '.env': env, 'site_conf/settings.py': loads });
     assert.equal(after(root, result, '.env'), `${env}\r\n# WorkOS AuthKit\r\nWORKOS_API_KEY=sk_test_steps0000000\r\nWORKOS_CLIENT_ID=client_steps\r\n`);
   });
 
@@ -322,5 +323,14 @@ describe('options', () => {
     const result = planIntegration(model, { ...OPTIONS, viewsDir: join(root, 'accounts') });
     assert.ok(result.changes.some((c) => c.file === join(root, 'accounts', 'auth_views.py')));
     assert.match(after(root, result, 'site_conf/urls.py')!, /^from accounts import auth_views, home_views$/m);
+  });
+});
+
+describe('.env that the settings do not load', () => {
+  test('has other keys: ours go to a new .env.workos, loaded on its own; the .env is left alone', async () => {
+    const { root, result } = await plan({ '.env': 'DEBUG=1\nSECRET_KEY=dev\n' });
+    assert.equal(after(root, result, '.env'), undefined);
+    assert.match(after(root, result, '.env.workos') ?? '', /^# WorkOS AuthKit\nWORKOS_API_KEY=/);
+    assert.match(after(root, result, 'site_conf/settings.py') ?? '', /load_dotenv\(BASE_DIR \/ "\.env\.workos"\)/);
   });
 });
