@@ -100,7 +100,7 @@ function assertSameBehaviour(before: Snapshot, after: Snapshot, homeAdded: boole
   if (!homeAdded) assert.deepEqual(after.urls.home, before.urls.home, '/ is served as before');
 }
 
-const OUR_NAMES = ['workos_login', 'workos_callback', 'workos_logout'];
+const OUR_NAMES = ['workos_login', 'workos_callback', 'workos_logout', 'workos_me'];
 
 interface Case {
   fixture: string;
@@ -192,8 +192,10 @@ for (const line of LINES) {
         const probeBefore = await probe(root, line.dir, c.settings, pathsToProbe, OUR_NAMES);
 
         const first = await cli(['init', '--yes', '--no-install', '--json', ...KEYS], { cwd: root, env });
-        assert.equal(first.code, c.code, first.stderr);
         const json = JSON.parse(first.stdout) as Record<string, unknown>;
+        // The fixtures' databases were never migrated: init leaves `migrate` to the user (exit 3).
+        assert.match(String(json.migrate), /manage\.py migrate/);
+        assert.equal(first.code, c.code === 0 ? 3 : c.code, first.stderr);
         assert.equal((json.invariant as { status: string }).status, 'passed', JSON.stringify(json.invariant));
 
         const after = await snapshot(root, line.dir, c.settings);
