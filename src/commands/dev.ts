@@ -17,7 +17,7 @@ import { runtimeSettingsModule } from '../discover/settings-module.js';
 import { migrateCommand } from '../verify/migrate-step.js';
 import type { CommandArgs } from '../main.js';
 import { EXIT, UsageError, UserError } from '../util/errors.js';
-import { palette, writeLine, type Io } from '../util/output.js';
+import { lineWidth, palette, writeLine, type Io } from '../util/output.js';
 import { redactSecrets, secretsFromEnv } from '../util/secrets.js';
 import { renderProjectChecks, renderSummary } from '../verify/render.js';
 import { runProjectChecks } from '../verify/run-project-checks.js';
@@ -84,7 +84,7 @@ export async function runDev(args: CommandArgs, io: Io): Promise<number> {
     const checksFailed = checks.checks.some((c) => c.status === 'fail');
     const tableMissing = checks.checks.some((c) => c.id === 'sessions-table' && c.status === 'warn');
     if (blocker && !(tableMissing && migrate && !checksFailed)) {
-      for (const line of renderProjectChecks(checks, { palette: p, relativeTo: model.dir, dashboard: false })) tell(line);
+      for (const line of renderProjectChecks(checks, { palette: p, relativeTo: model.dir, dashboard: false, width: lineWidth(io.stderr) })) tell(line);
       tell('');
       if (tableMissing && !checksFailed) {
         tell(`${p.red('Not started:')} the database has no sessions table yet, so signing in cannot be stored.`);

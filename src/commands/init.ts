@@ -24,7 +24,7 @@ import { loadPythonParser } from '../python/parser.js';
 import { EXIT, UsageError, UserError } from '../util/errors.js';
 import { readUtf8IfExists } from '../util/files.js';
 import { uncommittedChanges } from '../util/git.js';
-import { palette, writeLine, type Io, type Palette } from '../util/output.js';
+import { lineWidth, palette, writeLine, type Io, type Palette } from '../util/output.js';
 import { askSecret, ask, canPrompt, confirm, confirmOrCancel } from '../util/prompt.js';
 import { registerSecret } from '../util/secrets.js';
 import { readFileSync } from 'node:fs';
@@ -250,7 +250,7 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
     checks = await runProjectChecks(model, { env: io.env, ...(apiKey ? { secrets: [apiKey] } : {}) });
     report.verify = { status: checks.checks.some((c) => c.status === 'fail') ? 'failed' : 'passed', ...projectChecksJson(checks, model.dir) };
     say('');
-    for (const line of renderProjectChecks(checks, { palette: p, relativeTo: model.dir })) say(line);
+    for (const line of renderProjectChecks(checks, { palette: p, relativeTo: model.dir, width: lineWidth(io.stdout) })) say(line);
   }
   const verifyFailed = checks?.checks.some((c) => c.status === 'fail' && !isCredentialCheck(c.id, manualRequired.length > 0)) ?? false;
 
@@ -262,6 +262,7 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
       env: io.env,
       palette: p,
       yes: args.values.yes === true,
+      width: lineWidth(io.stdout),
       onInterrupt: () => writeLine(io.stderr, 'Interrupted: stopping runserver and the emulator.'),
     });
     report.flow = { status: flow.status, reason: flow.reason, ...(flow.flow ? { report: flow.flow } : {}) };

@@ -15,7 +15,7 @@ import { flowJson, renderFlowReport, type FlowJson } from '../flow/render.js';
 import { flowBlocker, verifyLoginFlow, type FlowReport } from '../flow/verify-flow.js';
 import type { CommandArgs } from '../main.js';
 import { EXIT, UserError } from '../util/errors.js';
-import { palette, writeLine, type Io } from '../util/output.js';
+import { lineWidth, palette, writeLine, type Io } from '../util/output.js';
 import { canPrompt, confirm } from '../util/prompt.js';
 import { runtimeSettingsModule } from '../discover/settings-module.js';
 import { projectChecksJson, renderProjectChecks, type ProjectChecksJson } from '../verify/render.js';
@@ -70,7 +70,7 @@ export async function runVerify(args: CommandArgs, io: Io): Promise<number> {
 
   const checks = await runProjectChecks(model, { env: io.env });
   result.checks = projectChecksJson(checks, model.dir);
-  for (const line of renderProjectChecks(checks, { palette: p, relativeTo: model.dir })) say(line);
+  for (const line of renderProjectChecks(checks, { palette: p, relativeTo: model.dir, width: lineWidth(io.stdout) })) say(line);
   let failed = checks.checks.some((c) => c.status === 'fail');
 
   if (withFlow && loaded) {
@@ -94,7 +94,7 @@ export async function runVerify(args: CommandArgs, io: Io): Promise<number> {
         () => verifyLoginFlow(model, { env: io.env, loaded: emulator, facts: checks.flowFacts!, useProjectDatabase: consent }),
         () => writeLine(io.stderr, 'Interrupted: stopping runserver and the emulator.'),
       );
-      for (const line of renderFlowReport(report, p)) say(line);
+      for (const line of renderFlowReport(report, p, lineWidth(io.stdout))) say(line);
       result.flow = { ...flowJson(report), blocked: null };
       failed ||= !report.ok;
     }

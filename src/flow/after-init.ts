@@ -27,6 +27,8 @@ export interface InitFlowOutcome {
 export interface InitFlowOptions {
   env: NodeJS.ProcessEnv;
   palette: Palette;
+  /** The terminal's width for the report's lines (default: no limit). */
+  width?: number;
   /** --yes: may sign in on the project's own database when no test database can be made. */
   yes?: boolean;
   /** Called on Ctrl+C while the flow runs, before everything is stopped. */
@@ -73,5 +75,5 @@ export async function flowAfterInit(
     () => verifyLoginFlow(model, { env: options.env, loaded: emulator, facts, useProjectDatabase: async () => options.yes === true }),
     options.onInterrupt,
   );
-  return { status: report.ok ? 'passed' : 'failed', reason: null, flow: flowJson(report), lines: renderFlowReport(report, p) };
+  return { status: report.ok ? 'passed' : 'failed', reason: null, flow: flowJson(report), lines: renderFlowReport(report, p, options.width) };
 }

@@ -4,25 +4,32 @@
  * statuses, and runserver's output was redacted when it was captured.
  */
 import type { Palette } from '../util/output.js';
+import { wrapText } from '../verify/render.js';
 import type { FlowStep, StepStatus } from './login-flow.js';
 import type { FlowReport } from './verify-flow.js';
 
 const SYMBOL: Record<StepStatus, string> = { pass: '✓', fail: '✗', skip: '-' };
 const DETAIL_LINES = 25;
 
-export function renderFlowReport(report: FlowReport, p: Palette): string[] {
+export function renderFlowReport(report: FlowReport, p: Palette, width = Infinity): string[] {
   const where = report.site ? ` at ${report.site}` : '';
-  const lines = [p.bold(`Login flow${where} (WorkOS emulator, test user ${report.user}):`)];
-  for (const note of report.notes) lines.push(`  ${p.yellow('!')} ${note}`);
-  for (const step of report.steps) lines.push(...renderStep(step, p));
+  const lines = wrapText(`Login flow${where} (WorkOS emulator, test user ${report.user}):`, width, width - 2).map((line, i) => (i === 0 ? p.bold(line) : `  ${p.bold(line)}`));
+  for (const note of report.notes) wrapText(note, width - 4, width - 4).forEach((line, i) => lines.push(i === 0 ? `  ${p.yellow('!')} ${line}` : `    ${line}`));
+  for (const step of report.steps) lines.push(...renderStep(step, p, width));
   lines.push(`  ${flowSummary(report, p)}`);
   return lines;
 }
 
-function renderStep(step: FlowStep, p: Palette): string[] {
+function renderStep(step: FlowStep, p: Palette, width: number): string[] {
   const paint = step.status === 'pass' ? p.green : step.status === 'fail' ? p.red : p.dim;
   if (step.status === 'skip') return [`  ${paint(SYMBOL.skip)} ${p.dim(`${step.title} (${step.reason})`)} ${p.dim(`[${step.id}]`)}`];
-  const lines = [`  ${paint(SYMBOL[step.status])} ${step.title} ${p.dim(`[${step.id}]`)}`, `      ${p.dim(step.reason)}`];
+  const tag = `[${step.id}]`;
+  const lines = wrapText(`${step.title} ${tag}`, width - 4, width - 4).map((line, i, all) => {
+    const text = i === all.length - 1 && line.endsWith(tag) ? `${line.slice(0, -tag.length)}${p.dim(tag)}` : line;
+    return i === 0 ? `  ${paint(SYMBOL[step.status])} ${text}` : `    ${text}`;
+  });
+  // The reason is the evidence: wrapped to the terminal, never cut (all of it is in --json too).
+  wrapText(step.reason, width - 6, width - 8).forEach((line, i) => lines.push(`${i === 0 ? '      ' : '        '}${p.dim(line)}`));
   if (step.status === 'fail' && step.detail) {
     const detail = step.detail.split('\n');
     for (const line of detail.slice(-DETAIL_LINES)) lines.push(`      ${p.dim(line)}`);

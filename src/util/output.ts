@@ -71,3 +71,8 @@ export function palette(color: boolean): Palette {
 export function writeLine(stream: Writable, text = ''): void {
   stream.write(`${text}\n`);
 }
+
+/** How wide human output may be: the terminal's width, or no limit when not at a terminal. */
+export function lineWidth(stream: { isTTY?: boolean; columns?: number }): number {
+  return stream.isTTY && stream.columns && stream.columns > 0 ? stream.columns - 1 : Infinity;
+}

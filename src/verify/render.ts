@@ -15,6 +15,8 @@ export interface RenderOptions {
   detailLines?: number;
   /** Show the values to register in the WorkOS dashboard (default true; dev runs on the emulator). */
   dashboard?: boolean;
+  /** Keep every line under this many columns (a terminal's width; default: no limit). */
+  width?: number;
 }
 
 const SYMBOL: Record<CheckStatus, string> = { pass: '✓', fail: '✗', warn: '!', skip: '-' };
@@ -35,8 +37,18 @@ export function renderChecks(checks: readonly CheckResult[], opts: RenderOptions
   const lines: string[] = [];
   for (const check of checks) {
     const paint = paintFor(check.status, p);
-    const message = check.status === 'skip' ? p.dim(check.message) : check.message;
-    lines.push(`  ${paint(SYMBOL[check.status])} ${message} ${p.dim(`[${check.id}]`)}`);
+    const tag = ` [${check.id}]`;
+    const room = (opts.width ?? Infinity) - 4 - tag.length;
+    if (check.status === 'fail' || check.status === 'warn') {
+      // A problem is read in full: wrapped, never cut.
+      const wrapped = wrapText(`${check.message}${tag}`, room + tag.length, (opts.width ?? Infinity) - 6);
+      const dimTag = (line: string, i: number) => (i === wrapped.length - 1 && line.endsWith(tag.trim()) ? `${line.slice(0, -tag.trim().length)}${p.dim(tag.trim())}` : line);
+      wrapped.forEach((line, i) => lines.push(`${i === 0 ? `  ${paint(SYMBOL[check.status])} ` : '      '}${dimTag(line, i)}`));
+    } else {
+      // A pass is one line; the whole message is in --json.
+      const text = shorten(check.message, room);
+      lines.push(`  ${paint(SYMBOL[check.status])} ${check.status === 'skip' ? p.dim(text) : text} ${p.dim(tag.trim())}`);
+    }
     if (check.status !== 'fail' && check.status !== 'warn') continue;
     if (check.file) {
       const where = check.line ? `${displayPath(check.file, opts.relativeTo)}:${check.line}` : displayPath(check.file, opts.relativeTo);
@@ -44,11 +56,42 @@ export function renderChecks(checks: readonly CheckResult[], opts: RenderOptions
     }
     if (check.detail) {
       const detail = check.detail.split('\n');
-      for (const line of detail.slice(0, maxDetail)) lines.push(`      ${p.dim(line)}`);
+      // Django's own text (tracebacks, check output): cut to the width, whole in --json.
+      for (const line of detail.slice(0, maxDetail)) lines.push(`      ${p.dim(shorten(line, (opts.width ?? Infinity) - 6))}`);
       if (detail.length > maxDetail) lines.push(`      ${p.dim(`... ${detail.length - maxDetail} more lines`)}`);
     }
-    if (check.fix) lines.push(`      ${p.cyan('fix:')} ${check.fix}`);
+    if (check.fix) {
+      const [first = '', ...rest] = wrapText(check.fix, (opts.width ?? Infinity) - 11, (opts.width ?? Infinity) - 11);
+      lines.push(`      ${p.cyan('fix:')} ${first}`);
+      for (const line of rest) lines.push(`           ${line}`);
+    }
   }
+  return lines;
+}
+
+/** `text` cut to `room` columns at a word, with an ellipsis; as it is when it fits. */
+export function shorten(text: string, room: number): string {
+  if (text.length <= room || room < 20) return text;
+  const cut = text.slice(0, room - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > room / 2 ? cut.slice(0, space) : cut).replace(/[,;:(\s]+$/, '')}…`;
+}
+
+/** `text` in lines of at most `first` columns, then `rest` columns, broken at spaces. */
+export function wrapText(text: string, first: number, rest: number): string[] {
+  const lines: string[] = [];
+  let room = first;
+  let current = '';
+  for (const word of text.split(' ')) {
+    if (current && current.length + 1 + word.length > room) {
+      lines.push(current);
+      current = word;
+      room = rest;
+    } else {
+      current = current ? `${current} ${word}` : word;
+    }
+  }
+  if (current) lines.push(current);
   return lines;
 }
 

@@ -3,11 +3,12 @@
 // entries of created files are above "Apply these changes?"; the dirty-tree warning is
 // above "Continue anyway?"; a "no" and a Ctrl+C are told apart.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { cliPath, gitInit, stateDir } from '../helpers/cli.js';
-import { copyFixture, snapshotTree } from '../helpers/django.js';
+import { copyFixture, fixturesDir, snapshotTree, tempDir } from '../helpers/django.js';
+import { envWith, initProject, venvs } from '../flow/support.js';
 import { runInPty } from '../helpers/pty.js';
 
 const KEY = 'sk_test_terminalorder12345';
@@ -93,4 +94,29 @@ test('--diff shows created files in full at the terminal', () => {
   const question = lineIndex(lines, /Apply these changes/);
   assert.ok(lineIndex(lines, /^\+def callback\(request: HttpRequest\) -> HttpResponse:$/) < question);
   assert.ok(lineIndex(lines, /^\+\+\+ b\/shop\/auth_views\.py$/) < question);
+});
+
+test('verify at an 80-column terminal: every line fits, nothing of a problem is cut', () => {
+  const dir = copyFixture('settings-package');
+  // No virtualenv: Django does not import, so failures (wrapped) and skips (cut) both show.
+  const result = runInPty([process.execPath, cliPath, 'verify', dir], dir, environment(), [], 60, 80);
+  const lines = screen(result.output).filter((line) => line.length > 0);
+  assert.ok(lines.length > 5, result.output);
+  const tooLong = lines.filter((line) => [...line].length > 79);
+  assert.deepEqual(tooLong, []);
+  assert.equal(result.code, 4);
+});
+
+test('verify --flow at an 80-column terminal: the checks and every flow step fit, the reasons wrapped', async () => {
+  const dir = join(tempDir('authkit-narrow-'), 'api-only');
+  cpSync(join(fixturesDir, 'flow', 'api-only'), dir, { recursive: true });
+  await initProject(dir, venvs.dj52);
+  const env = { ...envWith(venvs.dj52), AUTHKIT_DJANGO_STATE_DIR: stateDir(), TERM: 'xterm' };
+  const result = runInPty([process.execPath, cliPath, 'verify', '--flow', dir], dir, env, [], 120, 80);
+  assert.equal(result.code, 0, result.output);
+  const lines = screen(result.output).filter((line) => line.length > 0);
+  assert.deepEqual(lines.filter((line) => [...line].length > 79), []);
+  // Wrapped, not cut: the redirect_uri of the login step is there in full.
+  assert.match(lines.join(' '), /redirect_uri=http:\/\/localhost:\d+\/auth\/callback\/\)/);
+  assert.match(result.output, /the login flow works: 10 passed/);
 });

@@ -7,10 +7,12 @@
 import { spawnSync } from 'node:child_process';
 
 const DRIVER = `
-import json, os, pty, re, select, sys, time
+import fcntl, json, os, pty, re, select, struct, sys, termios, time
 spec = json.load(sys.stdin)
 pid, fd = pty.fork()
 if pid == 0:
+    if spec.get("columns"):
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 24, spec["columns"], 0, 0))
     os.chdir(spec["cwd"])
     os.execvpe(spec["argv"][0], spec["argv"], spec["env"])
 out = b""
@@ -50,9 +52,17 @@ export interface PtyResult {
   output: string;
 }
 
-export function runInPty(argv: string[], cwd: string, env: NodeJS.ProcessEnv, steps: [expect: string, answer: string][], timeoutSeconds = 30): PtyResult {
+export function runInPty(
+  argv: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  steps: [expect: string, answer: string][],
+  timeoutSeconds = 30,
+  /** The terminal's width (default: whatever a new pty has, 0). */
+  columns?: number,
+): PtyResult {
   const run = spawnSync('python3', ['-c', DRIVER], {
-    input: JSON.stringify({ argv, cwd, env, steps, timeout: timeoutSeconds }),
+    input: JSON.stringify({ argv, cwd, env, steps, timeout: timeoutSeconds, columns: columns ?? 0 }),
     encoding: 'utf8',
     maxBuffer: 16 * 1024 * 1024,
   });
