@@ -106,10 +106,11 @@ const COMMANDS: Record<string, CommandDef> = {
   },
   dev: {
     summary: "run the project against a local WorkOS emulator: log in without a WorkOS account",
-    usage: 'authkit-django dev [DIR] [--port N] [--migrate]',
-    options: { ...projectOptions, port: { type: 'string' }, 'emulator-port': { type: 'string' }, migrate: { type: 'boolean' } },
+    usage: 'authkit-django dev [DIR] [--port N] [--migrate] [--yes]',
+    options: { ...projectOptions, port: { type: 'string' }, 'emulator-port': { type: 'string' }, migrate: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' } },
     optionHelp: [
       ['--port N', 'port for Django runserver (default 8000, or the next free one)'],
+      ['-y, --yes', "install WorkOS's emulator into authkit-django's cache folder without asking, when missing"],
       ['--migrate', 'run python manage.py migrate first when the sessions table is missing'],
       ['--emulator-port N', 'port for the WorkOS emulator (default: any free port)'],
       ...projectHelp,
@@ -133,7 +134,7 @@ const COMMANDS: Record<string, CommandDef> = {
     options: { ...projectOptions, flow: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' }, json: { type: 'boolean' } },
     optionHelp: [
       ['--flow', 'also run the whole login flow over HTTP against the WorkOS emulator, on a throwaway test database'],
-      ['-y, --yes', "with --flow: if no test database can be created, use the project's own"],
+      ['-y, --yes', "with --flow: install a missing emulator into authkit-django's cache folder; use the project's own database if no test database can be made"],
       ['--json', 'print one JSON report on stdout'],
       ...projectHelp,
     ],

@@ -6,7 +6,7 @@
  */
 import { discover } from '../discover/index.js';
 import { stopAll, watchSignals } from '../flow/cleanup.js';
-import { loadEmulator } from '../flow/emulator-loader.js';
+import { loadOrInstallEmulator } from '../flow/emulator-install.js';
 import { startEmulator, type RunningEmulator } from '../flow/emulator.js';
 import { runManageCommand } from '../flow/manage-command.js';
 import { choosePort, parsePort } from '../flow/ports.js';
@@ -43,7 +43,7 @@ export async function runDev(args: CommandArgs, io: Io): Promise<number> {
 
   const model = await discover(args.dir, discoverOptions(args, io));
   registerProjectSecrets(model, io.env);
-  const loaded = await loadEmulator({ projectRoot: model.projectRoot, env: io.env });
+  const loaded = await loadOrInstallEmulator({ projectRoot: model.projectRoot, env: io.env }, { io, yes: args.values.yes === true, json: false });
 
   // Ctrl+C from here on stops whatever has started, then ends with 0: it is how dev ends.
   const signals = watchSignals();

@@ -9,7 +9,8 @@ import { relative, sep } from 'node:path';
 import { discover } from '../discover/index.js';
 import type { ProjectModel } from '../discover/model.js';
 import { stopAllOnSignal } from '../flow/cleanup.js';
-import { loadEmulator, type LoadedEmulator } from '../flow/emulator-loader.js';
+import { loadOrInstallEmulator } from '../flow/emulator-install.js';
+import type { LoadedEmulator } from '../flow/emulator-loader.js';
 import { registerProjectSecrets } from '../flow/project-secrets.js';
 import { flowJson, renderFlowReport, type FlowJson } from '../flow/render.js';
 import { flowBlocker, verifyLoginFlow, type FlowReport } from '../flow/verify-flow.js';
@@ -54,7 +55,7 @@ export async function runVerify(args: CommandArgs, io: Io): Promise<number> {
     model = await discover(args.dir, discoverOptions(args, io));
     registerProjectSecrets(model, io.env);
     // Before anything runs: without the emulator, --flow cannot do its job.
-    if (withFlow) loaded = await loadEmulator({ projectRoot: model.projectRoot, env: io.env });
+    if (withFlow) loaded = await loadOrInstallEmulator({ projectRoot: model.projectRoot, env: io.env }, { io, yes: args.values.yes === true, json });
   } catch (error) {
     if (!json || !(error instanceof UserError)) throw error;
     writeLine(io.stderr, `authkit-django: ${error.message}`);

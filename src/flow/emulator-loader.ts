@@ -2,11 +2,14 @@
  * Finds WorkOS's API emulator: the `workos/emulate` export of WorkOS's CLI package on
  * npm. It is about 320 MB with its dependencies, so authkit-django does not depend on
  * it; it is looked up, in order, next to authkit-django itself (a development checkout,
- * or a project that installed both), in the Django project's node_modules, and in the
- * global npm folder. When none has it, the error names the command that gets it.
+ * or a project that installed both), in authkit-django's own cache folder (where it
+ * installs the emulator when asked, so the project gets no node_modules/), in the Django
+ * project's node_modules, and in the global npm folder. When none has it, the error names
+ * the command that gets it.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EXIT, UserError } from '../util/errors.js';
@@ -36,7 +39,7 @@ export interface EmulatorInstance {
 
 export type CreateEmulator = (options: { port?: number; seed?: { users?: EmulatorSeedUser[] } }) => Promise<EmulatorInstance>;
 
-export type EmulatorSource = 'authkit-django' | 'project' | 'global';
+export type EmulatorSource = 'authkit-django' | 'cache' | 'project' | 'global';
 
 export interface LoadedEmulator {
   createEmulator: CreateEmulator;
@@ -52,6 +55,8 @@ export interface EmulatorSearch {
   ownRoot?: string;
   /** The Django project's folder: its node_modules and those above it are searched. */
   projectRoot?: string;
+  /** authkit-django's cache folder; null to skip; default: emulatorCacheDir(env). */
+  cacheDir?: string | null;
   /** The global node_modules folder; null to skip; default: `npm root -g`. */
   globalRoot?: string | null;
   /** The running Node's version (tests pass an old one). */
@@ -78,13 +83,24 @@ export function testedEmulatorVersion(): string {
   }
 }
 
+/**
+ * Where authkit-django installs the emulator: `$AUTHKIT_DJANGO_CACHE_DIR`, else
+ * `$XDG_CACHE_HOME/authkit-django`, else `~/.cache/authkit-django`; then `emulator/`.
+ * Outside every project, so no project gets an unignored node_modules/.
+ */
+export function emulatorCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.AUTHKIT_DJANGO_CACHE_DIR || join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache'), 'authkit-django');
+  return join(base, 'emulator');
+}
+
 /** The commands that make the emulator available, for messages. */
-export function installAdvice(projectRoot: string | undefined): string {
+export function installAdvice(_projectRoot: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   const spec = `${EMULATOR_PACKAGE}@${testedEmulatorVersion()}`;
-  const where = projectRoot ? `cd ${quoteForShell(projectRoot)} && ` : '';
+  const cache = emulatorCacheDir(env);
   return (
-    `Get WorkOS's emulator (npm package ${spec}, about 320 MB, Node >= 20.20) next to the project with:\n` +
-    `  ${where}npm install --no-save ${spec}\n` +
+    `Get WorkOS's emulator (npm package ${spec}, about 320 MB, Node >= 20.20) into authkit-django's cache folder,\n` +
+    `outside the project, by answering yes when asked at a terminal, by adding --yes, or with:\n` +
+    `  npm install --prefix ${quoteForShell(cache)} --no-save --no-audit --no-fund ${spec}\n` +
     `or once for every project with:\n` +
     `  npm install --global ${spec}`
   );
@@ -172,6 +188,12 @@ export async function loadEmulator(search: EmulatorSearch = {}): Promise<LoadedE
       return dir ? { dir, source: 'authkit-django' } : null;
     },
     () => {
+      const cache = search.cacheDir === undefined ? emulatorCacheDir(env) : search.cacheDir;
+      if (!cache) return null;
+      const dir = join(cache, 'node_modules', EMULATOR_PACKAGE);
+      return existsSync(join(dir, 'package.json')) ? { dir, source: 'cache' } : null;
+    },
+    () => {
       if (!search.projectRoot) return null;
       const dir = findInNodeModules(search.projectRoot);
       return dir ? { dir, source: 'project' } : null;
@@ -220,11 +242,11 @@ export async function loadEmulator(search: EmulatorSearch = {}): Promise<LoadedE
     };
   }
 
-  const looked = ['next to authkit-django', ...(search.projectRoot ? ['in the project\'s node_modules'] : []), 'in the global npm folder'];
+  const looked = ['next to authkit-django', "in authkit-django's cache folder", ...(search.projectRoot ? ['in the project\'s node_modules'] : []), 'in the global npm folder'];
   const notes = skipped.length > 0 ? `\nFound but not usable:\n${skipped.map((s) => `  ${s}`).join('\n')}` : '';
   const oldNode = satisfiesMinimum(nodeVersion, MINIMUM_NODE) ? '' : ` It also needs Node ${MINIMUM_NODE}; this is Node ${nodeVersion}: upgrade Node first.`;
   throw new EmulatorUnavailable(
     `WorkOS's emulator is not installed: no npm package "${EMULATOR_PACKAGE}" with the "${EMULATOR_PACKAGE}/emulate" export was found ${looked.join(', ')}.${oldNode}${notes}`,
-    installAdvice(search.projectRoot),
+    installAdvice(search.projectRoot, env),
   );
 }

@@ -192,5 +192,6 @@ export async function verifyLoginFlow(project: RunserverProject, options: Verify
 }
 
 function sourceText(source: LoadedEmulator['source']): string {
+  if (source === 'cache') return "from authkit-django's cache folder";
   return source === 'authkit-django' ? 'installed next to authkit-django' : source === 'project' ? "from the project's node_modules" : 'installed globally';
 }

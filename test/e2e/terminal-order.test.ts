@@ -3,12 +3,13 @@
 // entries of created files are above "Apply these changes?"; the dirty-tree warning is
 // above "Continue anyway?"; a "no" and a Ctrl+C are told apart.
 import assert from 'node:assert/strict';
-import { cpSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { cliPath, gitInit, stateDir } from '../helpers/cli.js';
 import { copyFixture, fixturesDir, snapshotTree, tempDir } from '../helpers/django.js';
-import { envWith, initProject, venvs } from '../flow/support.js';
+import { envWith, initProject, installedWithoutEmulator, venvs } from '../flow/support.js';
 import { runInPty } from '../helpers/pty.js';
 
 const KEY = 'sk_test_terminalorder12345';
@@ -119,4 +120,45 @@ test('verify --flow at an 80-column terminal: the checks and every flow step fit
   // Wrapped, not cut: the redirect_uri of the login step is there in full.
   assert.match(lines.join(' '), /redirect_uri=http:\/\/localhost:\d+\/auth\/callback\/\)/);
   assert.match(result.output, /the login flow works: 10 passed/);
+});
+
+test("a missing emulator at a terminal: asked to install it into authkit-django's cache; no writes nothing anywhere", async () => {
+  const pkg = installedWithoutEmulator();
+  const dir = join(tempDir('authkit-noemu-'), 'api-only');
+  cpSync(join(fixturesDir, 'flow', 'api-only'), dir, { recursive: true });
+  const cache = tempDir('authkit-cache-');
+  const env = { ...envWith(venvs.dj52), AUTHKIT_DJANGO_CACHE_DIR: cache, npm_config_prefix: tempDir('authkit-npm-prefix-'), TERM: 'xterm' };
+  const result = runInPty([process.execPath, join(pkg, 'dist', 'cli.js'), 'dev', dir], dir, env, [['Install it', 'n\r']], 60);
+  assert.ok(result.ok, result.output);
+  const lines = screen(result.output);
+  const notice = lineIndex(lines, /^WorkOS's emulator is not installed\.$/);
+  const question = lineIndex(lines, new RegExp(`Install it \\(npm workos@0\\.14\\.0, about 320 MB\\) into ${join(cache, 'emulator').replace(/[.]/g, '\\.')}\\? \\[Y/n\\]`));
+  assert.ok(notice < question);
+  assert.equal(result.code, 1);
+  assert.equal(existsSync(join(dir, 'node_modules')), false, "nothing goes into the project's folder");
+  assert.equal(existsSync(join(cache, 'emulator')), false);
+});
+
+test('--yes installs it into the cache with npm, and says so when npm fails (here: no registry)', () => {
+  const pkg = installedWithoutEmulator();
+  const dir = join(tempDir('authkit-noemu-'), 'api-only');
+  cpSync(join(fixturesDir, 'flow', 'api-only'), dir, { recursive: true });
+  const cache = tempDir('authkit-cache-');
+  const env = {
+    ...envWith(venvs.dj52),
+    AUTHKIT_DJANGO_CACHE_DIR: cache,
+    npm_config_prefix: tempDir('authkit-npm-prefix-'),
+    // Nothing listens there: npm fails fast instead of downloading 320 MB.
+    npm_config_registry: 'http://127.0.0.1:9/',
+    npm_config_fetch_retries: '0',
+    npm_config_cache: tempDir('authkit-npm-cache-'),
+  };
+  const run = spawnSync(process.execPath, [join(pkg, 'dist', 'cli.js'), 'verify', '--flow', '--yes', '--json', dir], { env, encoding: 'utf8', timeout: 120_000 });
+  assert.equal(run.status, 1, run.stderr);
+  assert.match(run.stderr, new RegExp(`Installing WorkOS's emulator \\(npm workos@0\\.14\\.0\\) into ${join(cache, 'emulator').replace(/[.]/g, '\\.')} \\.\\.\\.`));
+  assert.match(run.stderr, /installing workos@0\.14\.0 into .* failed \(npm exit code \d+\)/);
+  assert.equal((JSON.parse(run.stdout) as { exitCode: number }).exitCode, 1);
+  assert.equal(existsSync(join(dir, 'node_modules')), false);
+  // npm was pointed at the cache folder, and the folder holds its own package.json.
+  assert.equal(existsSync(join(cache, 'emulator', 'package.json')), true);
 });

@@ -142,11 +142,11 @@ describe('dev', () => {
   test('emulator not installed: exit 1, how to get it, nothing started', async () => {
     const pkg = installedWithoutEmulator();
     const dir = copyOfReady();
-    const env = { ...envWith(venvs.dj52), npm_config_prefix: tempDir('authkit-npm-prefix-') };
+    const env = { ...envWith(venvs.dj52), npm_config_prefix: tempDir('authkit-npm-prefix-'), AUTHKIT_DJANGO_CACHE_DIR: tempDir('authkit-cache-') };
     const result = spawnSync(process.execPath, [join(pkg, 'dist', 'cli.js'), 'dev', dir], { env, encoding: 'utf8', timeout: 60_000 });
     assert.equal(result.status, 1, result.stderr);
     assert.match(result.stderr, /WorkOS's emulator is not installed/);
-    assert.ok(result.stderr.includes(`cd ${dir} && npm install --no-save workos@0.14.0`), result.stderr);
+    assert.ok(result.stderr.includes(`npm install --prefix ${join(env.AUTHKIT_DJANGO_CACHE_DIR, 'emulator')} --no-save --no-audit --no-fund workos@0.14.0`), result.stderr);
     assert.match(result.stderr, /npm install --global workos@0\.14\.0/);
     assert.deepEqual(runserversFor(dir), []);
   });

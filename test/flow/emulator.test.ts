@@ -6,7 +6,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { EmulatorUnavailable, loadEmulator, type LoadedEmulator } from '../../src/flow/emulator-loader.js';
+import { EmulatorUnavailable, loadEmulator, type LoadedEmulator, emulatorCacheDir } from '../../src/flow/emulator-loader.js';
 import { EMULATOR_CLIENT_ID, startEmulator } from '../../src/flow/emulator.js';
 import { isListening } from '../../src/flow/ports.js';
 import { repoRoot, tempDir } from '../helpers/django.js';
@@ -44,16 +44,35 @@ describe('finding the emulator', () => {
     assert.equal(loaded.source, 'global');
   });
 
+  test("then authkit-django's cache folder, before the project's node_modules", async () => {
+    const cache = tempDir('authkit-cache-');
+    const env = { ...process.env, AUTHKIT_DJANGO_CACHE_DIR: cache };
+    mkdirSync(join(emulatorCacheDir(env), 'node_modules'), { recursive: true });
+    symlinkSync(join(folderWithEmulator(), 'node_modules', 'workos'), join(emulatorCacheDir(env), 'node_modules', 'workos'), 'dir');
+    const loaded = await loadEmulator({ ownRoot: tempDir('authkit-no-deps-'), projectRoot: folderWithEmulator(), globalRoot: null, env });
+    assert.equal(loaded.source, 'cache');
+    assert.equal(loaded.packageDir, join(cache, 'emulator', 'node_modules', 'workos'));
+    assert.equal(typeof loaded.createEmulator, 'function');
+  });
+
+  test('the cache folder: $AUTHKIT_DJANGO_CACHE_DIR, else $XDG_CACHE_HOME, else ~/.cache; never a project', () => {
+    assert.equal(emulatorCacheDir({ AUTHKIT_DJANGO_CACHE_DIR: '/c', XDG_CACHE_HOME: '/x', HOME: '/h' }), '/c/emulator');
+    assert.equal(emulatorCacheDir({ XDG_CACHE_HOME: '/x', HOME: '/h' }), '/x/authkit-django/emulator');
+    assert.equal(emulatorCacheDir({ HOME: '/h' }), '/h/.cache/authkit-django/emulator');
+  });
+
   test('missing everywhere: exit code 1 and the commands that get it', async () => {
     const project = tempDir('authkit-project-');
+    const cache = tempDir('authkit-cache-');
     await assert.rejects(
-      loadEmulator({ ownRoot: tempDir('authkit-no-deps-'), projectRoot: project, globalRoot: tempDir('authkit-empty-global-') }),
+      loadEmulator({ ownRoot: tempDir('authkit-no-deps-'), projectRoot: project, globalRoot: tempDir('authkit-empty-global-'), env: { ...process.env, AUTHKIT_DJANGO_CACHE_DIR: cache } }),
       (error: unknown) => {
         assert.ok(error instanceof EmulatorUnavailable);
         assert.equal(error.exitCode, 1);
         assert.match(error.message, /WorkOS's emulator is not installed/);
-        assert.match(error.message, /next to authkit-django, in the project's node_modules, in the global npm folder/);
-        assert.ok(error.hint?.includes(`cd ${project} && npm install --no-save workos@0.14.0`), error.hint);
+        assert.match(error.message, /next to authkit-django, in authkit-django's cache folder, in the project's node_modules, in the global npm folder/);
+        assert.ok(error.hint?.includes(`npm install --prefix ${join(cache, 'emulator')} --no-save --no-audit --no-fund workos@0.14.0`), error.hint);
+        assert.doesNotMatch(error.hint ?? '', new RegExp(`cd ${project}`), 'never into the project');
         assert.match(error.hint ?? '', /npm install --global workos@0\.14\.0/);
         return true;
       },

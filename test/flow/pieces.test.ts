@@ -91,8 +91,9 @@ describe('ports and versions', () => {
   });
 
   test('the install advice names the tested emulator version and both places', () => {
-    const advice = installAdvice('/home/me/my project');
-    assert.match(advice, /cd '\/home\/me\/my project' && npm install --no-save workos@0\.14\.0/);
+    const advice = installAdvice('/home/me/my project', { AUTHKIT_DJANGO_CACHE_DIR: '/home/me/my cache' });
+    assert.ok(advice.includes("npm install --prefix '/home/me/my cache/emulator' --no-save --no-audit --no-fund workos@0.14.0"), advice);
+    assert.doesNotMatch(advice, /my project/, "the emulator never goes into the project's folder");
     assert.match(advice, /npm install --global workos@0\.14\.0/);
   });
 });

@@ -196,13 +196,13 @@ describe('verify --flow without the emulator, and interrupted', () => {
     const pkg = installedWithoutEmulator();
     const dir = copyOfReady();
     // An empty global npm folder.
-    const env = { ...envWith(venvs.dj52), npm_config_prefix: tempDir('authkit-npm-prefix-') };
+    const env = { ...envWith(venvs.dj52), npm_config_prefix: tempDir('authkit-npm-prefix-'), AUTHKIT_DJANGO_CACHE_DIR: tempDir('authkit-cache-') };
     const cliArgs = (extra: string[]) => [join(pkg, 'dist', 'cli.js'), 'verify', '--flow', ...extra, dir];
     const human = spawnSync(process.execPath, cliArgs([]), { env, encoding: 'utf8' });
     assert.equal(human.status, 1, human.stderr);
     assert.equal(human.stdout, '');
     assert.match(human.stderr, /authkit-django: WorkOS's emulator is not installed/);
-    assert.ok(human.stderr.includes(`cd ${dir} && npm install --no-save workos@0.14.0`), human.stderr);
+    assert.ok(human.stderr.includes(`npm install --prefix ${join(env.AUTHKIT_DJANGO_CACHE_DIR, 'emulator')} --no-save --no-audit --no-fund workos@0.14.0`), human.stderr);
     const json = spawnSync(process.execPath, cliArgs(['--json']), { env, encoding: 'utf8' });
     assert.equal(json.status, 1);
     const report = JSON.parse(json.stdout) as VerifyJson;
