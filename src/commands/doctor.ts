@@ -3,7 +3,8 @@
  * with an AuthKit integration (ours, hand-written, or another tool's) and, with --fix,
  * repairs what needs no judgment, then checks again.
  *
- * Exit codes: 0 no check fails (warnings allowed); 4 a check fails (after --fix: still
+ * Exit codes: 0 no check fails (warnings allowed); 3 only `migrate` is left to the user
+ * (the sessions table, as init says); 4 a check fails (after --fix: still
  * fails); 1 doctor could not run (not a Django project...), nothing changed; 2 bad
  * command line, or --fix without --yes where nobody can confirm (nothing changed).
  */

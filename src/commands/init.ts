@@ -3,7 +3,7 @@
  * The command only sequences the pipeline and talks to the user; each stage lives in
  * its own folder.
  */
-import { relative } from 'node:path';
+import { dirname, relative } from 'node:path';
 import { discover } from '../discover/index.js';
 import { unsupportedDjangoMessage } from '../discover/django-version.js';
 import { installedWorkosVersion, oldSdkMessage } from '../install/sdk-version.js';
@@ -83,6 +83,11 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
 
   // The Django version is only shown here: no interpreter subprocess for it.
   let model = await discover(args.dir, { ...discoverOptions(args, io), probeInterpreter: false });
+  if (model.candidates.length > 0 && args.values.project === undefined) {
+    // Several manage.py files: the person says which; without one to ask, refuse.
+    const choice = await chooseProject([model.managePy, ...model.candidates], model.repoRoot, interactive, io);
+    model = await discover(args.dir, { ...discoverOptions(args, io), project: choice, probeInterpreter: false });
+  }
   await loadPythonParser();
   // The lock, then an earlier interrupted run settled (files changed: look again).
   if (await prepareProject(model, io, { command: 'init', yes: flags.yes, json: flags.json, settleInterrupted: true, dryRun: flags.dryRun })) {
@@ -397,6 +402,23 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
 
 /** Checks that need the WorkOS routes: expected to fail while adding them is a manual step. */
 const ROUTE_CHECKS = new Set(['url-names', 'login-redirect', 'redirect-uri']);
+/** Which of several manage.py files: asked at a terminal; otherwise a refusal naming them (exit 2). */
+async function chooseProject(found: string[], repoRoot: string, interactive: boolean, io: Io): Promise<string> {
+  const shown = found.map((file) => relative(repoRoot, file).split('\\').join('/'));
+  if (!interactive) {
+    throw new UsageError(`found ${found.length} Django projects: ${shown.join(', ')}; choose one with --project PATH`, `For example: authkit-django init --project ${relative(process.cwd(), dirname(found[0]!)) || '.'}`);
+  }
+  writeLine(io.stderr, `Found ${found.length} Django projects in this repository:`);
+  shown.forEach((file, i) => writeLine(io.stderr, `  ${i + 1}) ${file}`));
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const answer = await ask(io, `Which one? [1-${found.length}] `);
+    if (answer === null) throw new UserError('cancelled; nothing was written', 130);
+    const index = Number(answer) - 1;
+    if (Number.isInteger(index) && index >= 0 && index < found.length) return found[index]!;
+    writeLine(io.stderr, `Answer a number from 1 to ${found.length}.`);
+  }
+  throw new UsageError('no project was chosen', 'Name it with --project PATH.');
+}
 
 /** A failing credential check is expected when the keys are a manual step already reported. */
 function isCredentialCheck(id: string, credentialsPending: boolean): boolean {

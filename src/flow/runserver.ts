@@ -224,7 +224,7 @@ async function startOnce(
     const exit = child.exitInfo();
     if (exit) {
       await child.stop();
-      throw startFailure(exit, clean(child.output()), interpreter, port);
+      throw startFailure(exit, clean(child.output()), interpreter, port, throwaway);
     }
     // If runserver dies meanwhile (a port someone else holds), stop waiting for an answer.
     const answer = await Promise.race([probe(port, `localhost:${port}`), child.exited.then(() => null)]);
@@ -246,7 +246,7 @@ async function startOnce(
   }
 }
 
-function startFailure(exit: ExitInfo, output: string, interpreter: string, port: number): Error {
+function startFailure(exit: ExitInfo, output: string, interpreter: string, port: number, throwaway = false): Error {
   if (exit.spawnError) {
     const code = exit.spawnError.code;
     const what = code === 'ENOENT' ? 'it does not exist' : code === 'EACCES' ? 'it is not executable' : exit.spawnError.message;
@@ -259,6 +259,12 @@ function startFailure(exit: ExitInfo, output: string, interpreter: string, port:
   if (/That port is already in use|Address already in use/i.test(output)) return new PortTaken(String(port));
   const testDb = /Got an error creating the test database: (.*)/.exec(output);
   if (testDb) return new TestDatabaseError(`Django could not create a throwaway test database: ${testDb[1]!.trim()}`, tailLines(output, 8));
+  // Died while making the test database (SQLite's TEST NAME unwritable, a server refusing):
+  // its last line names the database error.
+  if (throwaway && output.includes('Creating test database for alias') && !output.includes('Starting development server')) {
+    const reason = /^(django\.db\.utils\.\w+Error|\w+\.\w*Error): (.*)$/m.exec(output.split('\n').reverse().join('\n'));
+    if (reason) return new TestDatabaseError(`Django could not create a throwaway test database: ${reason[2]!.trim()}`, tailLines(output, 8));
+  }
   if (/Couldn't import Django|No module named '?django'?\b/.test(output) && !/No module named '?django\./.test(output)) {
     return new RunserverError(
       `Django is not installed in the project's environment: ${interpreter} cannot import it`,

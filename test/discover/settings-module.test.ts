@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { discover } from '../../src/discover/index.js';
+import { runtimeSettingsModule } from '../../src/discover/settings-module.js';
 import { copyFixture } from '../helpers/django.js';
 
 /** The minimal project, its settings moved to mini/conf.py, manage.py naming nothing. */
@@ -87,5 +88,19 @@ describe('settings module source', () => {
     assert.equal(model.settingsModuleSource, join(root, '.env'));
     assert.equal(model.env.file, join(root, '.env'));
     assert.equal(model.env.exists, true);
+  });
+});
+
+describe('runtimeSettingsModule: the module Django loads when the project runs', () => {
+  const found = { settingsModule: 'proj.settings.base', settingsModuleSource: '/p/proj/wsgi.py' };
+  it('an exported DJANGO_SETTINGS_MODULE wins over the one discovery found', () => {
+    assert.equal(runtimeSettingsModule(found, { DJANGO_SETTINGS_MODULE: 'proj.settings.development' }), 'proj.settings.development');
+  });
+  it('without it (or empty), the found one', () => {
+    assert.equal(runtimeSettingsModule(found, {}), 'proj.settings.base');
+    assert.equal(runtimeSettingsModule(found, { DJANGO_SETTINGS_MODULE: '  ' }), 'proj.settings.base');
+  });
+  it('--settings wins over the environment, as it does for manage.py', () => {
+    assert.equal(runtimeSettingsModule({ settingsModule: 'proj.settings.ci', settingsModuleSource: '--settings' }, { DJANGO_SETTINGS_MODULE: 'proj.settings.development' }), 'proj.settings.ci');
   });
 });

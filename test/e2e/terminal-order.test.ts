@@ -162,3 +162,27 @@ test('--yes installs it into the cache with npm, and says so when npm fails (her
   // npm was pointed at the cache folder, and the folder holds its own package.json.
   assert.equal(existsSync(join(cache, 'emulator', 'package.json')), true);
 });
+
+test('two projects at a terminal: the list, then the question; the chosen one is planned', () => {
+  const dir = copyFixture('two-projects');
+  gitInit(dir);
+  const result = runInPty([...INIT, '--dry-run', dir], dir, environment(), [['Which one\\?', '2\r']]);
+  assert.ok(result.ok, result.output);
+  const lines = screen(result.output);
+  const listed = lineIndex(lines, /^Found 2 Django projects in this repository:$/);
+  const first = lineIndex(lines, /^ {2}1\) alpha\/manage\.py$/);
+  const second = lineIndex(lines, /^ {2}2\) beta\/manage\.py$/);
+  const question = lineIndex(lines, /^Which one\? \[1-2\]/);
+  assert.ok(listed < first && first < second && second < question);
+  assert.ok(lineIndex(lines, /Django project beta\/manage\.py/) > question);
+  assert.equal(result.code, 0);
+});
+
+test('two projects under --yes: refused with the candidates and the --project hint (exit 2)', async () => {
+  const dir = copyFixture('two-projects');
+  const before = snapshotTree(dir);
+  const run = spawnSync(process.execPath, [...INIT.slice(1), '--yes', dir], { env: environment(), encoding: 'utf8' });
+  assert.equal(run.status, 2, run.stderr);
+  assert.match(run.stderr, /found 2 Django projects: alpha\/manage\.py, beta\/manage\.py; choose one with --project PATH/);
+  assert.deepEqual(snapshotTree(dir), before);
+});

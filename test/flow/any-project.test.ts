@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { cli } from '../helpers/cli.js';
 import { fixturesDir, snapshotTree, tempDir } from '../helpers/django.js';
-import { EMULATOR_API_KEY, PROJECT_API_KEY, envWith, initProject, runserversFor, venvs } from './support.js';
+import { EMULATOR_API_KEY, PROJECT_API_KEY, envWith, initProject, migrate, runserversFor, venvs } from './support.js';
 
 interface StepJson {
   id: string;
@@ -107,5 +107,29 @@ describe('an exported DJANGO_SETTINGS_MODULE wins over the module found by searc
     const report = JSON.parse(plain.stdout) as VerifyJson;
     assert.equal(report.project!.settingsModule, 'site_cfg.settings');
     assert.match(report.checks!.checks.find((c) => c.id === 'settings')!.message, /^settings module site_cfg\.settings loads/);
+  });
+});
+
+describe('when Django cannot create a test database', () => {
+  test("without consent the flow stops and says so; with --yes it signs in on the project's own database", async () => {
+    const dir = await initialised('api-only');
+    const settings = join(dir, 'site_cfg', 'settings.py');
+    // A test database that cannot be created (as a Postgres role without CREATEDB would refuse).
+    writeFileSync(settings, readFileSync(settings, 'utf8').replace('"NAME": BASE_DIR / "db.sqlite3",', '"NAME": BASE_DIR / "db.sqlite3",\n        "TEST": {"NAME": "/proc/no-such-folder/test.sqlite3"},'));
+    await migrate(dir, [join(venvs.dj52, 'bin', 'python')]);
+    const before = readFileSync(join(dir, 'db.sqlite3'));
+
+    const refused = await verifyFlow(dir);
+    assert.equal(refused.exitCode, 4);
+    const start = refused.flow!.steps.find((s) => s.id === 'runserver')!;
+    assert.equal(start.status, 'fail');
+    assert.match(start.reason, /^Django could not create a throwaway test database: unable to open database file; the flow needs a test database or consent to use the project's own \(--yes\)/);
+    assert.ok(readFileSync(join(dir, 'db.sqlite3')).equals(before), 'nothing was written without consent');
+
+    const result = await cli(['verify', '--flow', '--yes', '--json', dir], { env: envWith(venvs.dj52) });
+    const agreed = JSON.parse(result.stdout) as VerifyJson;
+    assert.equal(agreed.exitCode, 0, failures(agreed));
+    assert.equal(agreed.flow!.database, 'project');
+    assert.match(agreed.flow!.notes.join('\n'), /signed in on the project's own database instead \(as agreed\)/);
   });
 });
