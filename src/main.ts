@@ -125,6 +125,16 @@ const COMMANDS: Record<string, CommandDef> = {
     ],
     load: async () => (await import('./commands/emulator.js')).runEmulator,
   },
+  skill: {
+    summary: 'print the skill file that tells coding agents to use this tool; --install DIR writes it',
+    usage: 'authkit-django skill [--install DIR] [--json]',
+    options: { install: { type: 'string' }, json: { type: 'boolean' } },
+    optionHelp: [
+      ['--install DIR', 'write it to DIR/authkit-django/SKILL.md (DIR: a skills folder agents read); undo takes it back'],
+      ['--json', 'print one JSON object (the content, or where it was installed)'],
+    ],
+    load: async () => (await import('./commands/skill.js')).runSkill,
+  },
   verify: {
     summary: 'run the integration checks; --flow logs in and out through a local WorkOS emulator',
     usage: 'authkit-django verify [DIR] [--flow] [--json]',

@@ -2,20 +2,35 @@
  * `authkit-django undo`: restore every file the last `init` wrote (and the package
  * manager's files it rewrote), byte for byte, and delete the files it created.
  */
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { discover } from '../discover/index.js';
 import type { CommandArgs } from '../main.js';
 import { performUndo, planUndo } from '../plan/undo.js';
-import { EXIT } from '../util/errors.js';
+import { EXIT, UserError } from '../util/errors.js';
+import { Journal } from '../plan/journal.js';
 import { palette, writeLine, type Io } from '../util/output.js';
 import { canPrompt, confirm } from '../util/prompt.js';
 import { discoverOptions } from './options.js';
+
+/**
+ * The project whose journal to read. Outside any Django project (a skills folder that
+ * `skill --install` wrote to), the folder itself, when it has a journal.
+ */
+async function undoTarget(args: CommandArgs, io: Io): Promise<{ projectRoot: string; dir: string }> {
+  try {
+    return await discover(args.dir, discoverOptions(args, io));
+  } catch (error) {
+    const dir = resolve(args.dir);
+    if (error instanceof UserError && Journal.open(dir, io.env).last()) return { projectRoot: dir, dir };
+    throw error;
+  }
+}
 
 export async function runUndo(args: CommandArgs, io: Io): Promise<number> {
   const json = args.values.json === true;
   const yes = args.values.yes === true;
   const p = palette(io.color && !json);
-  const model = await discover(args.dir, discoverOptions(args, io));
+  const model = await undoTarget(args, io);
   const plan = planUndo(model.projectRoot, io.env);
   const show = (file: string) => relative(model.dir, file).split('\\').join('/') || '.';
   const actions = plan.files.filter((f) => f.action !== 'unchanged');
