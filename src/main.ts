@@ -4,7 +4,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { EXIT, UsageError } from './util/errors.js';
+import { EXIT, UsageError, type ExitCode } from './util/errors.js';
 import { writeLine, type Io } from './util/output.js';
 import { packagePath } from './util/package-root.js';
 
@@ -21,6 +21,8 @@ interface CommandDef {
   usage: string;
   options: OptionSpec;
   optionHelp: [string, string][];
+  /** The exit codes this command can return, for its --help (and the README). */
+  exitCodes: Partial<Record<ExitCode, string>>;
   load: () => Promise<(args: CommandArgs, io: Io) => Promise<number>>;
 }
 
@@ -63,6 +65,7 @@ const COMMANDS: Record<string, CommandDef> = {
       ['--redirect-uri URL', 'a fixed callback URL instead of the one built from each request'],
       ...projectHelp,
     ],
+    exitCodes: { 0: 'done (and verified)', 1: 'error; nothing was changed', 2: 'bad command line, or nothing to confirm with (pass --yes)', 3: 'applied, but a step needs you (credentials, a manual edit)', 4: 'applied, but installing packages or a check failed' },
     load: async () => (await import('./commands/init.js')).runInit,
   },
   inspect: {
@@ -70,6 +73,7 @@ const COMMANDS: Record<string, CommandDef> = {
     usage: 'authkit-django inspect [DIR] [--json]',
     options: { ...projectOptions, json: { type: 'boolean' } },
     optionHelp: [['--json', 'print one JSON object (paths relative to DIR)'], ...projectHelp],
+    exitCodes: { 0: 'done', 1: 'not a Django project, or it cannot be read', 2: 'bad command line' },
     load: async () => (await import('./commands/inspect.js')).runInspect,
   },
   undo: {
@@ -81,6 +85,7 @@ const COMMANDS: Record<string, CommandDef> = {
       ['--json', 'print one JSON report on stdout'],
       ...projectHelp,
     ],
+    exitCodes: { 0: 'restored', 1: 'nothing to undo, or a file changed since (nothing restored)', 2: 'bad command line, or nothing to confirm with (pass --yes)' },
     load: async () => (await import('./commands/undo.js')).runUndo,
   },
   doctor: {
@@ -100,18 +105,21 @@ const COMMANDS: Record<string, CommandDef> = {
       ['--offline', 'skip the check that calls the WorkOS API with your keys'],
       ...projectHelp,
     ],
+    exitCodes: { 0: 'no check fails (warnings allowed)', 1: 'doctor could not run; nothing changed', 2: 'bad command line, or --fix with nothing to confirm with (pass --yes)', 4: 'a check fails (after --fix: still fails)' },
     load: async () => (await import('./commands/doctor.js')).runDoctor,
   },
   dev: {
     summary: "run the project against a local WorkOS emulator: log in without a WorkOS account",
     usage: 'authkit-django dev [DIR] [--port N] [--migrate]',
-    options: { ...projectOptions, port: { type: 'string' }, 'emulator-port': { type: 'string' }, migrate: { type: 'boolean' } },
+    options: { ...projectOptions, port: { type: 'string' }, 'emulator-port': { type: 'string' }, migrate: { type: 'boolean' }, json: { type: 'boolean' } },
     optionHelp: [
+      ['--json', 'when the site is up, print one JSON line {site, loginUrl, emulator, user, notes} instead of the banner'],
       ['--port N', 'port for Django runserver (default 8000, or the next free one)'],
       ['--migrate', 'run python manage.py migrate first when the sessions table is missing'],
       ['--emulator-port N', 'port for the WorkOS emulator (default: any free port)'],
       ...projectHelp,
     ],
+    exitCodes: { 0: 'stopped with Ctrl+C', 1: 'could not start (the checks, the emulator or runserver)', 2: 'bad command line' },
     load: async () => (await import('./commands/dev.js')).runDev,
   },
   emulator: {
@@ -123,6 +131,7 @@ const COMMANDS: Record<string, CommandDef> = {
       ['--email ADDRESS', 'the test user it signs in (default test.user@example.com)'],
       ['--json', 'print one JSON line {url, apiKey, clientId, port, email}; also stop when stdin closes'],
     ],
+    exitCodes: { 0: 'stopped', 1: 'the emulator could not start', 2: 'bad command line' },
     load: async () => (await import('./commands/emulator.js')).runEmulator,
   },
   skill: {
@@ -133,6 +142,7 @@ const COMMANDS: Record<string, CommandDef> = {
       ['--install DIR', 'write it to DIR/authkit-django/SKILL.md (DIR: a skills folder agents read); undo takes it back'],
       ['--json', 'print one JSON object (the content, or where it was installed)'],
     ],
+    exitCodes: { 0: 'printed or installed', 1: 'could not write it; nothing changed', 2: 'bad command line' },
     load: async () => (await import('./commands/skill.js')).runSkill,
   },
   verify: {
@@ -144,6 +154,7 @@ const COMMANDS: Record<string, CommandDef> = {
       ['--json', 'print one JSON report on stdout'],
       ...projectHelp,
     ],
+    exitCodes: { 0: 'every check (and the flow) passed', 1: 'could not run (not a Django project; no emulator for --flow)', 2: 'bad command line', 4: 'a check or a flow step failed' },
     load: async () => (await import('./commands/verify.js')).runVerify,
   },
 };
@@ -189,8 +200,15 @@ function commandHelp(name: string, def: CommandDef): string {
     'Options:',
     ...all.map(([flag, text]) => `  ${flag.padEnd(width)}  ${text}`),
     '',
-    'Exit codes: 0 done; 1 error, nothing changed; 2 bad command line; 3 needs you; 4 a check failed.',
+    'Exit codes:',
+    ...Object.entries(def.exitCodes).map(([code, text]) => `  ${code}  ${text}`),
   ].join('\n');
+}
+
+/** The command argv runs (the default one when the first word is not a command), for error reports. */
+export function commandOf(argv: string[]): string {
+  const first = argv[0];
+  return first !== undefined && Object.hasOwn(COMMANDS, first) ? first : 'init';
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {

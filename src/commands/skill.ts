@@ -15,6 +15,7 @@ import { readUtf8IfExists } from '../util/files.js';
 import { palette, writeLine, type Io } from '../util/output.js';
 import { packagePath } from '../util/package-root.js';
 import { stringOption } from './options.js';
+import { writeJsonReport } from '../util/json-report.js';
 
 /** The folder under the skills folder: agents look for `<skills>/<name>/SKILL.md`. */
 export const SKILL_NAME = 'authkit-django';
@@ -28,7 +29,7 @@ export async function runSkill(args: CommandArgs, io: Io): Promise<number> {
   const target = stringOption(args.values.install);
   const text = skillText();
   if (target === undefined) {
-    if (json) writeLine(io.stdout, JSON.stringify({ schemaVersion: 1, command: 'skill', content: text }, null, 2));
+    if (json) writeJsonReport(io, 'skill', { content: text });
     else io.stdout.write(text);
     return EXIT.ok;
   }
@@ -51,7 +52,7 @@ export async function runSkill(args: CommandArgs, io: Io): Promise<number> {
     action = before === null ? 'created' : 'updated';
   }
   if (json) {
-    writeLine(io.stdout, JSON.stringify({ schemaVersion: 1, command: 'skill', installed: file, action }, null, 2));
+    writeJsonReport(io, 'skill', { installed: file, action });
   } else if (action === 'unchanged') {
     writeLine(io.stdout, `${shown} is up to date.`);
   } else {

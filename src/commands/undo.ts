@@ -11,6 +11,7 @@ import { Journal } from '../plan/journal.js';
 import { palette, writeLine, type Io } from '../util/output.js';
 import { canPrompt, confirm } from '../util/prompt.js';
 import { discoverOptions } from './options.js';
+import { writeJsonReport } from '../util/json-report.js';
 
 /**
  * The project whose journal to read. Outside any Django project (a skills folder that
@@ -41,14 +42,16 @@ export async function runUndo(args: CommandArgs, io: Io): Promise<number> {
   }
   if (!yes) {
     if (json || !canPrompt(io)) {
-      writeLine(io.stderr, 'authkit-django: not undoing: stdin is not a terminal, so there is no one to confirm. Pass --yes.');
+      const message = 'not undoing: stdin is not a terminal, so there is no one to confirm. Pass --yes.';
+      writeLine(io.stderr, `authkit-django: ${message}`);
+      if (json) writeJsonReport(io, 'undo', { undone: null, files: [], error: { message, hint: null }, exitCode: EXIT.usage });
       return EXIT.usage;
     }
     if (!(await confirm(io, 'Restore these files?', true))) return EXIT.error;
   }
   performUndo(plan);
   if (json) {
-    writeLine(io.stdout, JSON.stringify({ command: 'undo', undone: plan.entry.id, files: actions.map((f) => ({ path: show(f.path), action: f.action === 'delete' ? 'deleted' : 'restored' })) }, null, 2));
+    writeJsonReport(io, 'undo', { undone: plan.entry.id, files: actions.map((f) => ({ path: show(f.path), action: f.action === 'delete' ? 'deleted' : 'restored' })), exitCode: EXIT.ok });
   } else {
     writeLine(out, p.green(`Restored ${actions.length} file${actions.length === 1 ? '' : 's'}.`) + p.dim(' Installed packages stay in the environment (uninstall them yourself if you want them gone).'));
   }
