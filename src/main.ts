@@ -7,6 +7,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { EXIT, UsageError, type ExitCode } from './util/errors.js';
 import { writeLine, type Io } from './util/output.js';
 import { packagePath } from './util/package-root.js';
+import { enableJsonProgress } from './util/json-progress.js';
 
 type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
@@ -51,11 +52,13 @@ const COMMANDS: Record<string, CommandDef> = {
       'client-id': { type: 'string' },
       views: { type: 'string' },
       'redirect-uri': { type: 'string' },
+      'json-progress': { type: 'boolean' },
     },
     optionHelp: [
       ['--dry-run', 'show the plan and the diff; write nothing, run nothing'],
       ['-y, --yes', 'do not ask: apply, keep existing .env values, continue on a dirty git tree'],
       ['--json', 'print one JSON report on stdout (no colors, no prompts; implies nothing else)'],
+      ['--json-progress', 'progress of long steps (install, flow) as one JSON object per line on stderr'],
       ['--no-install', 'do not run the package manager'],
       ['--no-verify', 'do not run the checks after applying'],
       ['--package-manager NAME', 'uv, poetry, pipenv or pip, instead of the detected one'],
@@ -97,12 +100,14 @@ const COMMANDS: Record<string, CommandDef> = {
       yes: { type: 'boolean', short: 'y' },
       json: { type: 'boolean' },
       offline: { type: 'boolean' },
+      'json-progress': { type: 'boolean' },
     },
     optionHelp: [
       ['--fix', 'repair what can be repaired without judgment (shows the diff, asks first)'],
       ['-y, --yes', 'with --fix: do not ask'],
       ['--json', 'print one JSON report on stdout'],
       ['--offline', 'skip the check that calls the WorkOS API with your keys'],
+      ['--json-progress', 'progress of long steps (install, flow) as one JSON object per line on stderr'],
       ...projectHelp,
     ],
     exitCodes: { 0: 'no check fails (warnings allowed)', 1: 'doctor could not run; nothing changed', 2: 'bad command line, or --fix with nothing to confirm with (pass --yes)', 4: 'a check fails (after --fix: still fails)' },
@@ -148,10 +153,11 @@ const COMMANDS: Record<string, CommandDef> = {
   verify: {
     summary: 'run the integration checks; --flow logs in and out through a local WorkOS emulator',
     usage: 'authkit-django verify [DIR] [--flow] [--json]',
-    options: { ...projectOptions, flow: { type: 'boolean' }, json: { type: 'boolean' } },
+    options: { ...projectOptions, flow: { type: 'boolean' }, json: { type: 'boolean' }, 'json-progress': { type: 'boolean' } },
     optionHelp: [
       ['--flow', 'also run the whole login flow over HTTP against the WorkOS emulator'],
       ['--json', 'print one JSON report on stdout'],
+      ['--json-progress', 'progress of long steps (install, flow) as one JSON object per line on stderr'],
       ...projectHelp,
     ],
     exitCodes: { 0: 'every check (and the flow) passed', 1: 'could not run (not a Django project; no emulator for --flow)', 2: 'bad command line', 4: 'a check or a flow step failed' },
@@ -241,6 +247,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
   if (parsed.positionals.length > 1) {
     throw new UsageError(`${name} takes one folder, got: ${parsed.positionals.join(' ')}`);
   }
+  // With --json a program reads the output: stderr gets no colour or cursor codes either.
+  if (parsed.values.json === true) io = { ...io, color: false, stderr: Object.assign(io.stderr, { isTTY: false }) };
+  if (parsed.values['json-progress'] === true) enableJsonProgress(io.stderr);
   const run = await def.load();
   return run({ dir: parsed.positionals[0] ?? '.', values: parsed.values as CommandArgs['values'] }, io);
 }
