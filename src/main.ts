@@ -4,9 +4,10 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { EXIT, UsageError } from './util/errors.js';
+import { EXIT, UsageError, type ExitCode } from './util/errors.js';
 import { writeLine, type Io } from './util/output.js';
 import { packagePath } from './util/package-root.js';
+import { enableJsonProgress } from './util/json-progress.js';
 
 type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
@@ -21,6 +22,8 @@ interface CommandDef {
   usage: string;
   options: OptionSpec;
   optionHelp: [string, string][];
+  /** The exit codes this command can return, for its --help (and the README). */
+  exitCodes: Partial<Record<ExitCode, string>>;
   load: () => Promise<(args: CommandArgs, io: Io) => Promise<number>>;
 }
 
@@ -51,12 +54,14 @@ const COMMANDS: Record<string, CommandDef> = {
       views: { type: 'string' },
       'redirect-uri': { type: 'string' },
       'force-read-only': { type: 'boolean' },
+      'json-progress': { type: 'boolean' },
     },
     optionHelp: [
       ['--dry-run', 'show the plan and every file in full; write nothing, run nothing'],
       ['--diff', 'show created files in full too (by default one line each)'],
       ['-y, --yes', 'do not ask: apply, keep existing .env values, continue on a dirty git tree'],
       ['--json', 'print one JSON report on stdout (no colors, no prompts; implies nothing else)'],
+      ['--json-progress', 'progress of long steps (install, flow) as one JSON object per line on stderr'],
       ['--no-install', 'do not run the package manager'],
       ['--no-verify', 'do not load the project to check the plan before writing, nor run the checks after'],
       ['--package-manager NAME', 'uv, poetry, pipenv or pip, instead of the detected one'],
@@ -67,6 +72,7 @@ const COMMANDS: Record<string, CommandDef> = {
       ['--force-read-only', 'rewrite files you made read-only (mode 444) instead of refusing; they stay read-only'],
       ...projectHelp,
     ],
+    exitCodes: { 0: 'done (and verified)', 1: 'error; nothing was changed', 2: 'bad command line, or nothing to confirm with (pass --yes)', 3: 'applied, but a step needs you (credentials, a manual edit)', 4: 'applied, but installing packages or a check failed' },
     load: async () => (await import('./commands/init.js')).runInit,
   },
   inspect: {
@@ -74,6 +80,7 @@ const COMMANDS: Record<string, CommandDef> = {
     usage: 'authkit-django inspect [DIR] [--json]',
     options: { ...projectOptions, json: { type: 'boolean' } },
     optionHelp: [['--json', 'print one JSON object (paths relative to DIR)'], ...projectHelp],
+    exitCodes: { 0: 'done', 1: 'not a Django project, or it cannot be read', 2: 'bad command line' },
     load: async () => (await import('./commands/inspect.js')).runInspect,
   },
   undo: {
@@ -85,6 +92,7 @@ const COMMANDS: Record<string, CommandDef> = {
       ['--json', 'print one JSON report on stdout'],
       ...projectHelp,
     ],
+    exitCodes: { 0: 'restored', 1: 'nothing to undo, or a file changed since (nothing restored)', 2: 'bad command line, or nothing to confirm with (pass --yes)' },
     load: async () => (await import('./commands/undo.js')).runUndo,
   },
   doctor: {
@@ -96,27 +104,32 @@ const COMMANDS: Record<string, CommandDef> = {
       yes: { type: 'boolean', short: 'y' },
       json: { type: 'boolean' },
       offline: { type: 'boolean' },
+      'json-progress': { type: 'boolean' },
     },
     optionHelp: [
       ['--fix', 'repair what can be repaired without judgment (shows the diff, asks first)'],
       ['-y, --yes', 'with --fix: do not ask'],
       ['--json', 'print one JSON report on stdout'],
       ['--offline', 'skip the check that calls the WorkOS API with your keys'],
+      ['--json-progress', 'progress of long steps (install, flow) as one JSON object per line on stderr'],
       ...projectHelp,
     ],
+    exitCodes: { 0: 'no check fails (warnings allowed)', 1: 'doctor could not run; nothing changed', 2: 'bad command line, or --fix with nothing to confirm with (pass --yes)', 4: 'a check fails (after --fix: still fails)' },
     load: async () => (await import('./commands/doctor.js')).runDoctor,
   },
   dev: {
     summary: "run the project against a local WorkOS emulator: log in without a WorkOS account",
-    usage: 'authkit-django dev [DIR] [--port N] [--migrate] [--yes]',
-    options: { ...projectOptions, port: { type: 'string' }, 'emulator-port': { type: 'string' }, migrate: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' } },
+    usage: 'authkit-django dev [DIR] [--port N] [--migrate] [--yes] [--json]',
+    options: { ...projectOptions, port: { type: 'string' }, 'emulator-port': { type: 'string' }, migrate: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' }, json: { type: 'boolean' } },
     optionHelp: [
+      ['--json', 'when the site is up, print one JSON line {site, loginUrl, emulator, user, notes} instead of the banner'],
       ['--port N', 'port for Django runserver (default 8000, or the next free one)'],
       ['-y, --yes', "install WorkOS's emulator into authkit-django's cache folder without asking, when missing"],
       ['--migrate', 'run python manage.py migrate first when the sessions table is missing'],
       ['--emulator-port N', 'port for the WorkOS emulator (default: any free port)'],
       ...projectHelp,
     ],
+    exitCodes: { 0: 'stopped with Ctrl+C', 1: 'could not start (the checks, the emulator or runserver)', 2: 'bad command line' },
     load: async () => (await import('./commands/dev.js')).runDev,
   },
   emulator: {
@@ -128,18 +141,32 @@ const COMMANDS: Record<string, CommandDef> = {
       ['--email ADDRESS', 'the test user it signs in (default test.user@example.com)'],
       ['--json', 'print one JSON line {url, apiKey, clientId, port, email}; also stop when stdin closes'],
     ],
+    exitCodes: { 0: 'stopped', 1: 'the emulator could not start', 2: 'bad command line' },
     load: async () => (await import('./commands/emulator.js')).runEmulator,
+  },
+  skill: {
+    summary: 'print the skill file that tells coding agents to use this tool; --install DIR writes it',
+    usage: 'authkit-django skill [--install DIR] [--json]',
+    options: { install: { type: 'string' }, json: { type: 'boolean' } },
+    optionHelp: [
+      ['--install DIR', 'write it to DIR/authkit-django/SKILL.md (DIR: a skills folder agents read); undo takes it back'],
+      ['--json', 'print one JSON object (the content, or where it was installed)'],
+    ],
+    exitCodes: { 0: 'printed or installed', 1: 'could not write it; nothing changed', 2: 'bad command line' },
+    load: async () => (await import('./commands/skill.js')).runSkill,
   },
   verify: {
     summary: 'run the integration checks; --flow logs in and out through a local WorkOS emulator',
     usage: 'authkit-django verify [DIR] [--flow] [--yes] [--json]',
-    options: { ...projectOptions, flow: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' }, json: { type: 'boolean' } },
+    options: { ...projectOptions, flow: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' }, json: { type: 'boolean' }, 'json-progress': { type: 'boolean' } },
     optionHelp: [
       ['--flow', 'also run the whole login flow over HTTP against the WorkOS emulator, on a throwaway test database'],
       ['-y, --yes', "with --flow: install a missing emulator into authkit-django's cache folder; use the project's own database if no test database can be made"],
       ['--json', 'print one JSON report on stdout'],
+      ['--json-progress', 'progress of long steps (install, flow) as one JSON object per line on stderr'],
       ...projectHelp,
     ],
+    exitCodes: { 0: 'every check (and the flow) passed', 1: 'could not run (not a Django project; no emulator for --flow)', 2: 'bad command line', 4: 'a check or a flow step failed' },
     load: async () => (await import('./commands/verify.js')).runVerify,
   },
 };
@@ -185,8 +212,15 @@ function commandHelp(name: string, def: CommandDef): string {
     'Options:',
     ...all.map(([flag, text]) => `  ${flag.padEnd(width)}  ${text}`),
     '',
-    'Exit codes: 0 done; 1 error, nothing changed; 2 bad command line; 3 needs you; 4 a check failed.',
+    'Exit codes:',
+    ...Object.entries(def.exitCodes).map(([code, text]) => `  ${code}  ${text}`),
   ].join('\n');
+}
+
+/** The command argv runs (the default one when the first word is not a command), for error reports. */
+export function commandOf(argv: string[]): string {
+  const first = argv[0];
+  return first !== undefined && Object.hasOwn(COMMANDS, first) ? first : 'init';
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -219,6 +253,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
   if (parsed.positionals.length > 1) {
     throw new UsageError(`${name} takes one folder, got: ${parsed.positionals.join(' ')}`);
   }
+  // With --json a program reads the output: stderr gets no colour or cursor codes either.
+  if (parsed.values.json === true) io = { ...io, color: false, stderr: Object.assign(io.stderr, { isTTY: false }) };
+  if (parsed.values['json-progress'] === true) enableJsonProgress(io.stderr);
   const run = await def.load();
   return run({ dir: parsed.positionals[0] ?? '.', values: parsed.values as CommandArgs['values'] }, io);
 }

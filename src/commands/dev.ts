@@ -22,6 +22,7 @@ import { redactSecrets, secretsFromEnv } from '../util/secrets.js';
 import { renderProjectChecks, renderSummary } from '../verify/render.js';
 import { runProjectChecks } from '../verify/run-project-checks.js';
 import { discoverOptions, stringOption } from './options.js';
+import { writeJsonReport } from '../util/json-report.js';
 
 const DEFAULT_PORT = 8000;
 
@@ -132,6 +133,11 @@ export async function runDev(args: CommandArgs, io: Io): Promise<number> {
     if (!server) return EXIT.ok;
     notes.push(...server.notes);
 
+    if (args.values.json === true) {
+      // One line a program can wait for: everything it needs to drive the site.
+      const site = `${server.url}/`;
+      writeJsonReport(io, 'dev', { site, loginUrl: `${server.url}/auth/login/`, emulator: emulator.url, user: emulator.user.email, notes }, 0);
+    } else {
     say('');
     say(`${p.bold('authkit-django dev')}: ${model.managePy} against WorkOS's emulator`);
     say(`  WorkOS emulator  ${emulator.url}  ${p.dim(`(workos ${emulator.version}; signs in ${emulator.user.email}, no password)`)}`);
@@ -140,6 +146,7 @@ export async function runDev(args: CommandArgs, io: Io): Promise<number> {
     say(p.dim("  WORKOS_* come from the emulator for this run only; the project's .env is not changed."));
     say(p.dim('Press Ctrl+C to stop both.'));
     say('');
+    }
 
     const ended = await Promise.race([server.exited.then((exit) => ({ kind: 'exit' as const, exit })), interrupted]);
     if (ended.kind === 'signal') {

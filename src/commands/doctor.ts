@@ -30,6 +30,7 @@ import { palette, writeLine, type Io, type Palette } from '../util/output.js';
 import { canPrompt, confirm } from '../util/prompt.js';
 import { prepareProject } from './interrupted.js';
 import { discoverOptions } from './options.js';
+import { writeJsonReport } from '../util/json-report.js';
 
 /** --fix repairs, re-checks, and repairs what the re-check found (a migrate after adding the sessions app). */
 const MAX_FIX_ROUNDS = 3;
@@ -85,7 +86,7 @@ export async function runDoctor(args: CommandArgs, io: Io): Promise<number> {
   const finish = (code: number): number => {
     report.exitCode = code;
     report.ok = code === EXIT.ok;
-    if (flags.json) writeLine(io.stdout, JSON.stringify(report, null, 2));
+    if (flags.json) writeJsonReport(io, 'doctor', report);
     return code;
   };
 

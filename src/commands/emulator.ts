@@ -13,6 +13,7 @@ import type { CommandArgs } from '../main.js';
 import { EXIT, UsageError, UserError } from '../util/errors.js';
 import { palette, writeLine, type Io } from '../util/output.js';
 import { stringOption } from './options.js';
+import { writeJsonReport } from '../util/json-report.js';
 
 export async function runEmulator(args: CommandArgs, io: Io): Promise<number> {
   const json = args.values.json === true;
@@ -33,7 +34,7 @@ export async function runEmulator(args: CommandArgs, io: Io): Promise<number> {
   }
   const info = { url: running.url, apiKey: running.apiKey, clientId: running.clientId, port: running.port, email: running.user.email };
   if (json) {
-    writeLine(io.stdout, JSON.stringify(info));
+    writeJsonReport(io, 'emulator', info, 0);
   } else {
     const p = palette(io.color);
     writeLine(io.stdout, `${p.bold("WorkOS's emulator")} (workos ${running.version}) at ${p.cyan(running.url)}`);

@@ -49,6 +49,7 @@ import {
   redirectUriOption,
   viewsOption,
 } from './options.js';
+import { writeJsonReport } from '../util/json-report.js';
 
 interface InitFlags {
   dryRun: boolean;
@@ -207,7 +208,7 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
   };
   const finish = (code: number): number => {
     report.exitCode = code;
-    if (flags.json) writeLine(io.stdout, JSON.stringify(report, null, 2));
+    if (flags.json) writeJsonReport(io, 'init', report);
     return code;
   };
 

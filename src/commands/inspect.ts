@@ -9,6 +9,7 @@ import { jsonReport, relativePath } from '../discover/report.js';
 import type { CommandArgs } from '../main.js';
 import { EXIT, UserError } from '../util/errors.js';
 import { palette, writeLine, type Io, type Palette } from '../util/output.js';
+import { writeJsonReport } from '../util/json-report.js';
 
 export async function runInspect(args: CommandArgs, io: Io): Promise<number> {
   const json = args.values.json === true;
@@ -22,11 +23,11 @@ export async function runInspect(args: CommandArgs, io: Io): Promise<number> {
   } catch (error) {
     // Programs reading stdout get the reason too; the message also goes to stderr as usual.
     if (json && error instanceof UserError) {
-      writeLine(io.stdout, JSON.stringify({ error: { message: error.message, hint: error.hint ?? null } }, null, 2));
+      writeJsonReport(io, 'inspect', { error: { message: error.message, hint: error.hint ?? null }, exitCode: error.exitCode });
     }
     throw error;
   }
-  if (json) writeLine(io.stdout, JSON.stringify(jsonReport(model), null, 2));
+  if (json) writeJsonReport(io, 'inspect', jsonReport(model));
   else writeLine(io.stdout, summary(model, palette(io.color)));
   return EXIT.ok;
 }

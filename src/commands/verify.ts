@@ -22,6 +22,7 @@ import { runtimeSettingsModule } from '../discover/settings-module.js';
 import { projectChecksJson, renderProjectChecks, type ProjectChecksJson } from '../verify/render.js';
 import { runProjectChecks } from '../verify/run-project-checks.js';
 import { discoverOptions } from './options.js';
+import { writeJsonReport } from '../util/json-report.js';
 
 interface VerifyJson {
   command: 'verify';
@@ -45,7 +46,7 @@ export async function runVerify(args: CommandArgs, io: Io): Promise<number> {
   const finish = (code: number): number => {
     result.exitCode = code;
     result.ok = code === EXIT.ok;
-    if (json) writeLine(io.stdout, JSON.stringify(result, null, 2));
+    if (json) writeJsonReport(io, 'verify', result);
     return code;
   };
 

@@ -4,6 +4,7 @@
  * else (CI logs, pipes): one plain line, `installing ... done in N s`, with no control codes.
  */
 import type { Writable } from 'node:stream';
+import { emitProgress, jsonProgressEnabled } from '../util/json-progress.js';
 
 export interface ProgressStream {
   write: Writable['write'];
@@ -34,6 +35,18 @@ function closing(outcome: 'done' | 'failed' | 'timed out', durationMs: number): 
 export function startProgress(stream: ProgressStream, label: string, options: ProgressOptions = {}): Progress {
   const now = options.now ?? Date.now;
   const started = now();
+
+  if (jsonProgressEnabled()) {
+    emitProgress('install', 'start', { label });
+    return {
+      output(line) {
+        if (line.trim()) emitProgress('install', 'output', { line: line.trim() });
+      },
+      finish(outcome, durationMs) {
+        emitProgress('install', 'end', { outcome, durationMs: Math.round(durationMs) });
+      },
+    };
+  }
 
   if (!stream.isTTY) {
     stream.write(`${label} ... `);

@@ -12,6 +12,8 @@ export const EXIT = {
   verifyFailed: 4,
 } as const;
 
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
 /** An error the user can act on: printed as one clear message, never a stack trace. */
 export class UserError extends Error {
   constructor(

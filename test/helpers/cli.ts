@@ -6,6 +6,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot, tempDir } from './django.js';
+import { checkJsonOutput } from './schemas.js';
 
 const run = promisify(execFile);
 
@@ -39,10 +40,12 @@ export async function cli(args: string[], options: CliOptions = {}): Promise<Cli
       env,
       maxBuffer: 32 * 1024 * 1024,
     });
+    checkJsonOutput(args, stdout);
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
     if (typeof e.code !== 'number') throw error;
+    checkJsonOutput(args, e.stdout ?? '');
     return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
   }
 }

@@ -38,7 +38,7 @@ before(() => {
 
 describe('the published package', () => {
   test('the tarball holds the runtime files and nothing of the repository besides', () => {
-    for (const file of ['dist/cli.js', 'grammar/tree-sitter-python.wasm', 'templates/auth_views.py', 'templates/home_views.py', 'templates/home.html', 'python/authkit_django_checks/__main__.py', 'README.md', 'package.json']) {
+    for (const file of ['dist/cli.js', 'grammar/tree-sitter-python.wasm', 'templates/auth_views.py', 'templates/home_views.py', 'templates/home.html', 'python/authkit_django_checks/__main__.py', 'README.md', 'SKILL.md', 'schemas/init.schema.json', 'schemas/common.schema.json', 'package.json']) {
       assert.ok(contents.includes(file), `${file} is missing from the tarball`);
     }
     for (const file of contents) {
