@@ -114,7 +114,7 @@ const COMMANDS: Record<string, CommandDef> = {
       ['--json-progress', 'progress of long steps (install, flow) as one JSON object per line on stderr'],
       ...projectHelp,
     ],
-    exitCodes: { 0: 'no check fails (warnings allowed)', 1: 'doctor could not run; nothing changed', 2: 'bad command line, or --fix with nothing to confirm with (pass --yes)', 4: 'a check fails (after --fix: still fails)' },
+    exitCodes: { 0: 'no check fails (warnings allowed)', 1: 'doctor could not run; nothing changed', 2: 'bad command line, or --fix with nothing to confirm with (pass --yes)', 3: 'no check fails, but the database needs migrate (the command is named)', 4: 'a check fails (after --fix: still fails)' },
     load: async () => (await import('./commands/doctor.js')).runDoctor,
   },
   dev: {

@@ -196,6 +196,7 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
       ...(o.note ? { note: o.note } : {}),
       ...(o.reason ? { reason: o.reason } : {}),
       ...(o.snippet ? { snippet: o.snippet } : {}),
+      ...(o.anchor ? { anchor: o.anchor } : {}),
     })),
     files: plan.changes.map((c) => ({ path: rel(model, c.file), action: c.before === null ? 'created' : 'changed' })),
     applied: false,
@@ -359,8 +360,12 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
     for (const line of renderProjectChecks(checks, { palette: p, relativeTo: model.dir, width: lineWidth(io.stdout) })) say(line);
   }
   const routesManual = manualRequired.some((o) => o.id === 'urls.routes');
+  // Sessions left to a manual step: the checks that need them fail until it is done.
+  const sessionsManual = manualRequired.some((o) => o.id === 'settings.sessions-app' || o.id === 'settings.session-middleware');
   const verifyFailed =
-    checks?.checks.some((c) => c.status === 'fail' && !isCredentialCheck(c.id, manualRequired.length > 0) && !(routesManual && ROUTE_CHECKS.has(c.id))) ?? false;
+    checks?.checks.some(
+      (c) => c.status === 'fail' && !isCredentialCheck(c.id, manualRequired.length > 0) && !(routesManual && ROUTE_CHECKS.has(c.id)) && !(sessionsManual && SESSION_CHECKS.has(c.id)),
+    ) ?? false;
 
   // The login flow against WorkOS's emulator: after passing checks, when the emulator can
   // be found (when it cannot, the output says how to get it and init does not fail).
@@ -403,6 +408,8 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
 
 /** Checks that need the WorkOS routes: expected to fail while adding them is a manual step. */
 const ROUTE_CHECKS = new Set(['url-names', 'login-redirect', 'redirect-uri']);
+/** Checks that need sessions: expected to fail while adding the sessions app or middleware is a manual step. */
+const SESSION_CHECKS = new Set(['sessions-setup', 'login-redirect', 'sessions-table']);
 /** Which of several manage.py files: asked at a terminal; otherwise a refusal naming them (exit 2). */
 async function chooseProject(found: string[], repoRoot: string, interactive: boolean, io: Io): Promise<string> {
   const shown = found.map((file) => relative(repoRoot, file).split('\\').join('/'));

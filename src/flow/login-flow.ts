@@ -11,6 +11,7 @@
 import { HttpBrowser, type HttpAnswer } from './http-client.js';
 import type { FlowFacts, RoutePath } from '../verify/types.js';
 import { forms, heading, links, visibleText, type Form } from './html.js';
+import { emitProgress } from '../util/json-progress.js';
 
 export type StepStatus = 'pass' | 'fail' | 'skip';
 
@@ -395,6 +396,8 @@ export async function runLoginFlow(target: FlowTarget): Promise<FlowStep[]> {
         steps.push(stepFrom(id, title, 'fail', `the request failed: ${message}`, undefined, lastTraceback(newOutput()) ?? undefined, started));
       }
     }
+    const step = steps[steps.length - 1]!;
+    emitProgress('flow', 'step', { id: step.id, status: step.status, durationMs: step.durationMs });
   }
   return steps;
 }

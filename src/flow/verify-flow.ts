@@ -12,6 +12,7 @@ import { DEFAULT_TEST_USER } from './emulator.js';
 import { LocalSiteStartError, startLocalSite, type LocalSite } from './local-site.js';
 import { flowSteps, runLoginFlow, type FlowStep } from './login-flow.js';
 import { RunserverError, TestDatabaseError, type RunserverProject, type SiteDatabase } from './runserver.js';
+import { emitProgress } from '../util/json-progress.js';
 
 export interface FlowReport {
   /** Every step passed. */
@@ -147,6 +148,7 @@ export async function verifyLoginFlow(project: RunserverProject, options: Verify
       steps.push(failure(...START_STEPS[1]));
     }
     steps.push(...skipped('not run: the site did not start', homeGenerated));
+    for (const step of steps) emitProgress('flow', 'step', { id: step.id, status: step.status, durationMs: step.durationMs });
     return report(null, error.emulatorUrl);
   }
 
@@ -175,6 +177,7 @@ export async function verifyLoginFlow(project: RunserverProject, options: Verify
       location: null,
       durationMs: startMs,
     });
+    for (const step of steps) emitProgress('flow', 'step', { id: step.id, status: step.status, durationMs: step.durationMs });
     steps.push(
       ...(await runLoginFlow({
         siteUrl: running.server.url,

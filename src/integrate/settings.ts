@@ -89,7 +89,7 @@ function addToList(
       id,
       status: 'manual',
       file,
-      ...(target ? { line: ctx.workspace.lineOnDisk(file, lineOf(target.dynamic)) } : {}),
+      ...(target ? { line: ctx.workspace.lineOnDisk(file, lineOf(target.dynamic)), anchor: target.dynamic.text } : {}),
       summary: `add '${value}' to ${name}`,
       reason: target
         ? `${name} in ${shown} is built in a way the tool cannot edit safely`

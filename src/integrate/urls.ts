@@ -111,7 +111,7 @@ export function planUrls(ctx: PlanContext, facts: UrlFacts, addHome: boolean, vi
         id: 'urls.routes',
         status: 'manual',
         file,
-        ...(info.lastStatement ? { line: ctx.workspace.lineOnDisk(file, info.lastStatement.endPosition.row + 1) } : {}),
+        ...(info.lastStatement ? { line: ctx.workspace.lineOnDisk(file, info.lastStatement.endPosition.row + 1), anchor: info.lastStatement.text } : {}),
         summary: 'add the WorkOS routes to urlpatterns, where their names stay un-namespaced',
         reason: ctx.options.urlManualReason ?? 'no placement the tool can make keeps the project working',
         snippet: manualSnippet,
@@ -127,7 +127,7 @@ export function planUrls(ctx: PlanContext, facts: UrlFacts, addHome: boolean, vi
         id: 'urls.routes',
         status: 'manual',
         file,
-        ...(info.statement ? { line: ctx.workspace.lineOnDisk(file, lineOf(info.statement)) } : {}),
+        ...(info.statement ? { line: ctx.workspace.lineOnDisk(file, lineOf(info.statement)), anchor: (info.lastStatement ?? info.statement).text } : {}),
         summary: 'add the WorkOS routes to urlpatterns',
         reason: info.statement
           ? 'urlpatterns is not a list literal the tool can edit safely (for example, i18n_patterns(...) alone)'

@@ -24,6 +24,8 @@ export interface StepOutcome {
   line?: number;
   /** For manual steps: what to add, where, and why the tool did not. */
   snippet?: string;
+  /** For manual steps: the text (as on disk) after which the snippet goes, so an agent can apply it with a plain edit. */
+  anchor?: string;
   reason?: string;
   /** Extra information worth reporting (a value kept, a path chosen). */
   note?: string;

@@ -1,8 +1,9 @@
 /**
  * `--json-progress`: progress of long steps (installing packages, the login flow) as one
  * JSON object per line on stderr, so a program that reads the --json report on stdout
- * can show what is happening meanwhile. Each line: {"progress": step, "event": "start" |
- * "output" | "step" | "end", ...}. Off unless the command line asks for it.
+ * can show what is happening meanwhile. Each line: {"progress": "install", "event":
+ * "start" | "output" | "end", ...} or {"progress": "flow", "event": "step", "id",
+ * "status", "durationMs"} per step of the login flow. Off unless asked for.
  */
 import type { Writable } from 'node:stream';
 

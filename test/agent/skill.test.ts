@@ -81,7 +81,7 @@ describe('SKILL.md', () => {
         'init --dry-run --json': [0],
         'init --yes --json': [0, 3],
         'verify --flow --json': [0],
-        'doctor --json': [0],
+        'doctor --json': [3],
         'doctor --fix --yes --json': [0],
         'undo --yes --json': [0],
       };
@@ -97,8 +97,12 @@ describe('SKILL.md', () => {
         ran.push(key);
       }
       assert.deepEqual(ran.slice(-1), ['undo --yes --json']);
-      // undo was the last line: the project is back as it was.
-      assert.deepEqual(snapshotTree(dir), before0);
+      // undo was the last line: the project's files are back as they were. The database
+      // doctor --fix migrated stays: undo restores files, not data.
+      const after = snapshotTree(dir);
+      assert.ok(after.delete('db.sqlite3'), 'doctor --fix ran migrate');
+      const bytes = (tree: typeof after) => [...tree].map(([path, state]) => [path, typeof state === 'string' ? state : state.sha256]);
+      assert.deepEqual(bytes(after), bytes(before0));
     });
   });
 });
