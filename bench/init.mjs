@@ -8,10 +8,10 @@
 //
 // Usage: node scripts/build.mjs && node bench/init.mjs [--runs N]
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cli, pristineStartProject } from './startproject.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -19,20 +19,7 @@ const runs = Number(args[args.indexOf('--runs') + 1]) || 15;
 // The runs that start Python are slower and vary less relative to their length.
 const pythonRuns = Math.max(3, Math.ceil(runs / 3));
 const venvPython = join(root, '.venvs', 'dj52', 'bin', 'python');
-const cli = process.env.BENCH_CLI ?? join(root, 'dist', 'cli.js');
-const admin = join(root, '.venvs', 'bare52', 'bin', 'django-admin');
-for (const [path, hint] of [[cli, 'node scripts/build.mjs'], [admin, 'node scripts/setup-test-env.mjs']]) {
-  if (!existsSync(path)) {
-    console.error(`${path} is missing: run \`${hint}\` first`);
-    process.exit(1);
-  }
-}
-
-const work = mkdtempSync(join(tmpdir(), 'authkit-bench-init-'));
-process.on('exit', () => rmSync(work, { recursive: true, force: true }));
-const pristine = join(work, 'pristine');
-mkdirSync(pristine);
-spawnSync(admin, ['startproject', 'mysite', pristine], { env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+const { work, pristine } = pristineStartProject('authkit-bench-init-');
 
 let lastStdout = '';
 function timeOnce(argv, cwd, env, program = process.execPath, okCodes = [0]) {

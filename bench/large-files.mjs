@@ -6,29 +6,16 @@
 //
 // Usage: node scripts/build.mjs && node bench/large-files.mjs [--runs N]
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cli, pristineStartProject } from './startproject.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1]) || 3;
-const cli = process.env.BENCH_CLI ?? join(root, 'dist', 'cli.js');
-const admin = join(root, '.venvs', 'bare52', 'bin', 'django-admin');
-for (const [path, hint] of [[cli, 'node scripts/build.mjs'], [admin, 'node scripts/setup-test-env.mjs']]) {
-  if (!existsSync(path)) {
-    console.error(`${path} is missing: run \`${hint}\` first`);
-    process.exit(1);
-  }
-}
-
-const work = mkdtempSync(join(tmpdir(), 'authkit-bench-large-'));
-process.on('exit', () => rmSync(work, { recursive: true, force: true }));
-const pristine = join(work, 'pristine');
-mkdirSync(pristine);
-spawnSync(admin, ['startproject', 'mysite', pristine], { env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+const { work, pristine } = pristineStartProject('authkit-bench-large-');
 
 const env = { ...process.env, NO_COLOR: '1' };
 delete env.VIRTUAL_ENV;

@@ -223,12 +223,15 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
     return EXIT.error;
   };
 
+  /** Install, verify and the flow did not run, all for one reason. */
+  const skipRemainingStages = (reason: string): void => {
+    for (const stage of ['install', 'verify', 'flow'] as const) report[stage] = { status: 'skipped', reason };
+  };
+
   if (flags.dryRun) {
     say('');
     say(p.dim('--dry-run: nothing was written, nothing was installed.'));
-    report.install = { status: 'skipped', reason: '--dry-run' };
-    report.verify = { status: 'skipped', reason: '--dry-run' };
-    report.flow = { status: 'skipped', reason: '--dry-run' };
+    skipRemainingStages('--dry-run');
     return finish(EXIT.ok);
   }
 
@@ -236,9 +239,7 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
     // The check before writing held everything back: nothing to install or verify.
     say('');
     say(p.yellow('Nothing was written: the planned edits would change what the project does (see above).'));
-    report.install = { status: 'skipped', reason: 'nothing was written' };
-    report.verify = { status: 'skipped', reason: 'nothing was written' };
-    report.flow = { status: 'skipped', reason: 'nothing was written' };
+    skipRemainingStages('nothing was written');
     return finish(EXIT.needsUser);
   }
 
