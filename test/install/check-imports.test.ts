@@ -34,11 +34,12 @@ after(() => {
 });
 
 describe('checkImports', () => {
-  test('a project environment with the newest SDK: both import, version read from the metadata', async () => {
+  test('a project environment with the newest SDK: workos, jwt and dotenv import, version read from the metadata', async () => {
     const report = await checkImports(venvPython('dj52'), project);
     assert.equal(report.ok, true);
     assert.deepEqual(report.imports, [
       { module: 'workos', ok: true, error: null },
+      { module: 'jwt', ok: true, error: null },
       { module: 'dotenv', ok: true, error: null },
     ]);
     assert.equal(report.workosVersion, installedWorkos('dj52'));
@@ -59,6 +60,7 @@ describe('checkImports', () => {
     assert.equal(report.error, null);
     assert.deepEqual(report.imports, [
       { module: 'workos', ok: false, error: "ModuleNotFoundError: No module named 'workos'" },
+      { module: 'jwt', ok: false, error: "ModuleNotFoundError: No module named 'jwt'" },
       { module: 'dotenv', ok: false, error: "ModuleNotFoundError: No module named 'dotenv'" },
     ]);
     assert.equal(report.workosVersion, null);
@@ -70,7 +72,10 @@ describe('checkImports', () => {
     const report = await checkImports(venvPython('dj52'), shadowing);
     assert.equal(report.ok, false);
     assert.deepEqual(report.imports[0], { module: 'workos', ok: false, error: 'RuntimeError: settings not configured' });
-    assert.deepEqual(report.imports[1], { module: 'dotenv', ok: true, error: null });
+    assert.deepEqual(report.imports.slice(1), [
+      { module: 'jwt', ok: true, error: null },
+      { module: 'dotenv', ok: true, error: null },
+    ]);
   });
 
   test('an interpreter that does not exist', async () => {

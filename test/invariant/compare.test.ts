@@ -33,7 +33,7 @@ function base(): Snapshot {
 
 function withOurs(s: Snapshot): Snapshot {
   const next = structuredClone(s);
-  for (const r of ['login', 'callback', 'logout']) {
+  for (const r of ['login', 'callback', 'logout', 'me']) {
     next.urls!.routes[`workos_${r}`] = { route: `auth/${r}/`, view: `site.auth_views.${r}`, path: `/auth/${r}/`, resolves: { view: `site.auth_views.${r}`, name: `workos_${r}` } };
   }
   next.keys = { WORKOS_API_KEY: true, WORKOS_CLIENT_ID: true };
