@@ -83,11 +83,32 @@ export function chooseManagePy(dir: string, project: string | undefined, cwd = p
   return rank(found, dir);
 }
 
+/**
+ * The first found is the project; the others are candidates, each real file once: a
+ * link and its target are one project (Python runs the real file), so a root manage.py
+ * linked to `backend/manage.py` is not a second project. Of paths to the same file the
+ * first in the ranking stays.
+ */
 function rank(found: string[], dir: string): ManagePyChoice {
   const first = found[0]!;
   const managePy = followSymlink(first, dir);
-  const candidates = found.filter((path) => path !== managePy);
+  const seen = new Set([realPath(first), realPath(managePy)]);
+  const candidates: string[] = [];
+  for (const path of found.slice(1)) {
+    const real = realPath(path);
+    if (seen.has(real)) continue;
+    seen.add(real);
+    candidates.push(path);
+  }
   return { managePy, candidates };
+}
+
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
 }
 
 /**

@@ -312,13 +312,22 @@ describe('two manage.py files', () => {
     assert.equal(byFile.json.managePy, 'beta/manage.py');
   });
 
-  it('a symlinked manage.py stands for its target and is listed as a candidate', async () => {
+  it('a symlinked manage.py stands for its target and is not listed again as a candidate', async () => {
     const dir = copyFixture('two-projects', { git: true });
     symlinkSync(join('beta', 'manage.py'), join(dir, 'manage.py'));
     const { json } = await inspectJson(dir);
     assert.equal(json.managePy, 'beta/manage.py');
-    assert.deepEqual(json.candidates, ['manage.py', 'alpha/manage.py']);
+    assert.deepEqual(json.candidates, ['alpha/manage.py']);
     assert.equal(json.settingsModule, 'beta_site.settings');
+  });
+
+  it('a link among the candidates to a file already listed is listed once', async () => {
+    const dir = copyFixture('two-projects', { git: true });
+    mkdirSync(join(dir, 'gamma'));
+    symlinkSync(join('..', 'beta', 'manage.py'), join(dir, 'gamma', 'manage.py'));
+    const { json } = await inspectJson(dir);
+    assert.equal(json.managePy, 'alpha/manage.py');
+    assert.deepEqual(json.candidates, ['beta/manage.py']);
   });
 
   it('--project that names no manage.py is a clear error', async () => {

@@ -75,7 +75,7 @@ describe('route placement', () => {
     const { root, result } = await plan(WRAPPED, { urlPlacement: 'append' });
     const text = urlsAfter(root, result)!;
     assert.ok(
-      text.endsWith(']\n\nurlpatterns += [\n    path("auth/login/", auth_views.login, name="workos_login"),\n    path("auth/callback/", auth_views.callback, name="workos_callback"),\n    path("auth/logout/", auth_views.logout, name="workos_logout"),\n]\n'),
+      text.endsWith(']\n\nurlpatterns += [\n    path("auth/login/", auth_views.login, name="workos_login"),\n    path("auth/callback/", auth_views.callback, name="workos_callback"),\n    path("auth/logout/", auth_views.logout, name="workos_logout"),\n    path("auth/me/", auth_views.me, name="workos_me"),\n]\n'),
       text,
     );
     assert.deepEqual(pythonSyntaxErrors([text]), [null]);

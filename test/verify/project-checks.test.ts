@@ -419,8 +419,10 @@ describe('broken projects', () => {
     const report = await run(dir, { WORKOS_API_KEY: FAKE_API_KEY, WORKOS_CLIENT_ID: CLIENT_ID });
     const sessions = check(report, 'sessions-table');
     assert.equal(sessions.status, 'warn');
-    assert.match(sessions.message, /django_session table does not exist .*run python manage\.py migrate/);
-    assert.equal(sessions.fix, 'python manage.py migrate');
+    // The project's own interpreter (here the venv outside the project, so absolute), never a bare python.
+    const command = `${PYTHON} manage.py migrate`;
+    assert.match(sessions.message, new RegExp(`django_session table does not exist .*: run ${command.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+    assert.equal(sessions.fix, command);
     assert.equal(check(report, 'login-redirect').status, 'pass');
     assert.equal(existsSync(join(dir, 'db.sqlite3')), false);
   });

@@ -47,13 +47,17 @@ after(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-test('Django 4.2 with the newest SDK: everything passes but the unmigrated sessions table', async () => {
+test('Django 4.2 with the newest SDK: everything passes but the unmigrated sessions table (dotenv unused, so skipped)', async () => {
   const dir = project(base42);
   const report = await runProjectChecks(projectFor(dir, venvPython('dj42')), { env: cleanEnv(CREDENTIALS) });
   assert.equal(JSON.stringify(report).includes(FAKE_API_KEY), false, 'the API key reached the report');
   assert.equal(report.django, '4.2.30');
   const notPassing = report.checks.filter((c) => c.status !== 'pass').map((c) => c.id);
-  assert.deepEqual(notPassing, ['sessions-table']);
+  // The settings read the environment, never dotenv: python-dotenv is not needed there.
+  assert.deepEqual(notPassing, ['import-dotenv', 'sessions-table']);
+  const dotenv = check(report, 'import-dotenv');
+  assert.equal(dotenv.status, 'skip', dotenv.message);
+  assert.match(dotenv.message, /python-dotenv is not needed/);
   assert.equal(check(report, 'sessions-table').status, 'warn');
 });
 
@@ -75,13 +79,25 @@ test('a project venv without workos: import-workos fails naming the interpreter'
   assert.equal(workos.status, 'fail');
   assert.match(workos.message, new RegExp(`workos is not installed for ${python}: ModuleNotFoundError: No module named 'workos'`));
   assert.match(workos.fix ?? '', /install workos/);
-  assert.equal(check(report, 'import-dotenv').status, 'fail');
+  // These settings never use dotenv, so its absence from the venv is no failure.
+  assert.equal(check(report, 'import-dotenv').status, 'skip');
   // Settings load without the SDK; the URL configuration imports the views, which need it.
   assert.equal(check(report, 'settings').status, 'pass');
   const urls = check(report, 'url-names');
   assert.equal(urls.status, 'fail');
   assert.match(urls.message, /No module named/);
   assert.match(urls.message, /mysite\/(auth_views|urls)\.py:\d+/);
+});
+
+test('settings that load .env with python-dotenv, in a venv without it: import-dotenv fails', async () => {
+  const dir = copyProject(base52, join(root, `case${++counter}`));
+  integrate(dir, { dotenv: true });
+  const python = venvPython('bare52');
+  const report = await runProjectChecks(projectFor(dir, python), { env: cleanEnv(CREDENTIALS) });
+  const dotenv = check(report, 'import-dotenv');
+  assert.equal(dotenv.status, 'fail', dotenv.message);
+  assert.match(dotenv.message, new RegExp(`dotenv is not installed for ${python}`));
+  assert.match(dotenv.fix ?? '', /install python-dotenv/);
 });
 
 test('a Python without Django: import-django fails naming the interpreter, nothing crashes', async () => {
@@ -97,7 +113,7 @@ test('a Python without Django: import-django fails naming the interpreter, nothi
   assert.deepEqual(statuses(report), {
     'import-django': 'fail',
     'import-workos': 'fail',
-    'import-dotenv': 'fail',
+    'import-dotenv': 'skip', // the settings never use dotenv
     settings: 'skip',
     'api-key': 'skip',
     'client-id': 'skip',
