@@ -50,7 +50,15 @@ def test_prints_one_json_line_and_stops_when_stdin_closes() -> None:
     process = start("--email", "someone@example.com")
     try:
         info = startup_line(process)
-        assert set(info) == {"schemaVersion", "command", "url", "apiKey", "clientId", "port", "email"}
+        assert set(info) == {
+            "schemaVersion",
+            "command",
+            "url",
+            "apiKey",
+            "clientId",
+            "port",
+            "email",
+        }
         assert info["schemaVersion"] == 1
         assert info["command"] == "emulator"
         assert info["url"] == f"http://127.0.0.1:{info['port']}"
