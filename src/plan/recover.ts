@@ -3,25 +3,17 @@
  * `applying`: some files new, some old. The next command finishes it (writes the files it
  * had not reached yet) or rolls it back, so that every later state is a whole one.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { markApplied, writeAtomic, type ProjectRoots } from './apply.js';
 import { Journal, sha256, stateDirFor, writtenPath, type JournalEntry } from './journal.js';
 import { TempPlacer, tempFolders } from './temp-files.js';
-import { changedSinceError, performUndo, undoActions } from './undo.js';
+import { changedSinceError, currentSha, performUndo, undoActions } from './undo.js';
 
 export interface Interrupted {
   journal: Journal;
   entry: JournalEntry;
   /** How many of its files hold the new bytes already. */
   written: number;
-}
-
-function currentSha(path: string): string | null {
-  try {
-    return sha256(readFileSync(path));
-  } catch {
-    return null;
-  }
 }
 
 /** The last entry, when an apply was interrupted. */

@@ -22,7 +22,8 @@ export interface UndoPlan {
   temp: TempPlacer;
 }
 
-function currentSha(path: string): string | null {
+/** sha256 of the file's bytes now; null when it does not exist or cannot be read. */
+export function currentSha(path: string): string | null {
   try {
     return sha256(readFileSync(path));
   } catch {
