@@ -360,13 +360,7 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
     say('');
     for (const line of renderProjectChecks(checks, { palette: p, relativeTo: model.dir, width: lineWidth(io.stdout) })) say(line);
   }
-  const routesManual = manualRequired.some((o) => o.id === 'urls.routes');
-  // Sessions left to a manual step: the checks that need them fail until it is done.
-  const sessionsManual = manualRequired.some((o) => o.id === 'settings.sessions-app' || o.id === 'settings.session-middleware');
-  const verifyFailed =
-    checks?.checks.some(
-      (c) => c.status === 'fail' && !isCredentialCheck(c.id, manualRequired.length > 0) && !(routesManual && ROUTE_CHECKS.has(c.id)) && !(sessionsManual && SESSION_CHECKS.has(c.id)),
-    ) ?? false;
+  const verifyFailed = checks?.checks.some((c) => c.status === 'fail' && !failsUntilDone(c.id, manualRequired)) ?? false;
 
   // The login flow against WorkOS's emulator: after passing checks, when the emulator can
   // be found (when it cannot, the output says how to get it and init does not fail).
@@ -407,10 +401,20 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
   return finish(EXIT.ok);
 }
 
-/** Checks that need the WorkOS routes: expected to fail while adding them is a manual step. */
-const ROUTE_CHECKS = new Set(['url-names', 'login-redirect', 'redirect-uri']);
-/** Checks that need sessions: expected to fail while adding the sessions app or middleware is a manual step. */
-const SESSION_CHECKS = new Set(['sessions-setup', 'login-redirect', 'sessions-table']);
+/**
+ * Checks that fail while a manual step is pending, because they need what the step adds:
+ * such a failure is the step already reported (exit 3), not a broken integration (exit 4).
+ */
+const FAILS_UNTIL_DONE: { pending: (stepId: string) => boolean; checks: ReadonlySet<string> }[] = [
+  // The keys: any step left to the user may be the credentials.
+  { pending: () => true, checks: new Set(['api-key', 'client-id']) },
+  { pending: (id) => id === 'urls.routes', checks: new Set(['url-names', 'login-redirect', 'redirect-uri']) },
+  { pending: (id) => id === 'settings.sessions-app' || id === 'settings.session-middleware', checks: new Set(['sessions-setup', 'login-redirect', 'sessions-table']) },
+];
+
+function failsUntilDone(checkId: string, manual: readonly { id: string }[]): boolean {
+  return FAILS_UNTIL_DONE.some((rule) => rule.checks.has(checkId) && manual.some((step) => rule.pending(step.id)));
+}
 /** Which of several manage.py files: asked at a terminal; otherwise a refusal naming them (exit 2). */
 async function chooseProject(found: string[], repoRoot: string, interactive: boolean, io: Io): Promise<string> {
   const shown = found.map((file) => relative(repoRoot, file).split('\\').join('/'));
@@ -427,11 +431,6 @@ async function chooseProject(found: string[], repoRoot: string, interactive: boo
     writeLine(io.stderr, `Answer a number from 1 to ${found.length}.`);
   }
   throw new UsageError('no project was chosen', 'Name it with --project PATH.');
-}
-
-/** A failing credential check is expected when the keys are a manual step already reported. */
-function isCredentialCheck(id: string, credentialsPending: boolean): boolean {
-  return credentialsPending && (id === 'api-key' || id === 'client-id');
 }
 
 async function promptCredential(io: Io, key: string, prefix: string, secret: boolean): Promise<string | undefined> {
