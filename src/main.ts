@@ -62,7 +62,7 @@ const COMMANDS: Record<string, CommandDef> = {
       ['-y, --yes', 'do not ask: apply, keep existing .env values, continue on a dirty git tree'],
       ['--json', 'print one JSON report on stdout (no colors, no prompts; implies nothing else)'],
       ['--json-progress', 'progress of long steps (install, flow) as one JSON object per line on stderr'],
-      ['--no-install', 'do not run the package manager'],
+      ['--no-install', 'do not run the package manager (stops, writing nothing, when the packages the code imports are not installed)'],
       ['--no-verify', 'do not load the project to check the plan before writing, nor run the checks after'],
       ['--package-manager NAME', 'uv, poetry, pipenv or pip, instead of the detected one'],
       ['--api-key KEY', 'WorkOS API key (sk_...); also read from $WORKOS_API_KEY'],

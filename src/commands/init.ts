@@ -7,6 +7,7 @@ import { dirname, relative } from 'node:path';
 import { discover } from '../discover/index.js';
 import { unsupportedDjangoMessage } from '../discover/django-version.js';
 import { installedWorkosVersion, oldSdkMessage } from '../install/sdk-version.js';
+import { installedOnNextRun, missingForNoInstall, noInstallMessage } from '../install/no-install-check.js';
 import { requirementName } from '../integrate/requirements.js';
 import { neededPackages } from '../integrate/needed-packages.js';
 import { installSpecs, MIN_WORKOS } from '../install/packages.js';
@@ -121,6 +122,9 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
   if (!flags.install) {
     const oldSdk = oldSdkMessage(await installedWorkosVersion(model.python, model.projectRoot, io.env));
     if (oldSdk) throw new UserError(oldSdk);
+    const manager = packageManager ?? model.packageManager.name;
+    const check = installedOnNextRun(model, manager) ? null : await missingForNoInstall(model, neededPackages(model), io.env);
+    if (check && check.missing.length > 0) throw new UserError(noInstallMessage({ ...model, packageManager: { ...model.packageManager, name: manager } }, check.missing));
   }
 
   // Credentials: ask on a terminal for what is neither given nor in .env.
