@@ -16,8 +16,18 @@ export interface EnvFileReading {
   settingsModuleLine: number | null;
 }
 
+/**
+ * Where init puts the keys when the project's .env is tracked by git, or holds settings the
+ * project never loaded (see integrate/env-target.ts): beside that .env, untracked.
+ */
+export const DEDICATED_ENV = '.env.workos';
+
 export function readEnvFile(cache: SourceCache, projectRoot: string, repoRoot: string): EnvFileReading {
-  const file = findEnvFile(cache, projectRoot, repoRoot);
+  const projectEnv = findEnvFile(cache, projectRoot, repoRoot);
+  // Once init has made .env.workos, the keys live there: every reader of credentials (init's
+  // prompts, verify, doctor, the flow) looks there, while DJANGO_SETTINGS_MODULE stays the .env's.
+  const dedicated = join(dirname(projectEnv ?? join(projectRoot, '.env')), DEDICATED_ENV);
+  const file = cache.isFile(dedicated) ? dedicated : projectEnv;
   const info: EnvFileInfo = {
     file: file ?? join(projectRoot, '.env'),
     exists: file !== null,
@@ -27,17 +37,17 @@ export function readEnvFile(cache: SourceCache, projectRoot: string, repoRoot: s
     clientIdPrefixOk: false,
   };
   const reading: EnvFileReading = { info, settingsModule: null, settingsModuleLine: null };
-  if (!file) return reading;
-  const text = cache.text(file);
-  if (text === null) return reading;
-  for (const entry of parseEnvEntries(text)) {
+  for (const entry of parseEnvEntries((file && cache.text(file)) ?? '')) {
     if (entry.key === 'WORKOS_API_KEY' && entry.value !== '') {
       info.hasApiKey = true;
       info.apiKeyPrefixOk = entry.value.startsWith('sk_');
     } else if (entry.key === 'WORKOS_CLIENT_ID' && entry.value !== '') {
       info.hasClientId = true;
       info.clientIdPrefixOk = entry.value.startsWith('client_');
-    } else if (entry.key === 'DJANGO_SETTINGS_MODULE' && entry.value !== '') {
+    }
+  }
+  for (const entry of parseEnvEntries((projectEnv && cache.text(projectEnv)) ?? '')) {
+    if (entry.key === 'DJANGO_SETTINGS_MODULE' && entry.value !== '') {
       reading.settingsModule = entry.value;
       reading.settingsModuleLine = entry.line;
     }

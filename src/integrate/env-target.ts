@@ -9,11 +9,12 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { readConfig, type ConfigReading } from '../discover/config-library.js';
+import { DEDICATED_ENV } from '../discover/env-file.js';
+export { DEDICATED_ENV };
 import type { PlanContext } from './context.js';
 import { parseDotenv } from './dotenv-file.js';
 import { gitTracks } from './gitignore.js';
 
-export const DEDICATED_ENV = '.env.workos';
 const OURS = new Set(['WORKOS_API_KEY', 'WORKOS_CLIENT_ID', 'DJANGO_SETTINGS_MODULE']);
 
 const readings = new WeakMap<object, ConfigReading>();

@@ -10,7 +10,7 @@
  * the plan.
  */
 import { readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ProjectModel } from '../discover/model.js';
 import { parseDotenv } from '../integrate/dotenv-file.js';
 import type { IntegrationOptions, ProjectFacts, UrlPlacement } from '../integrate/context.js';
@@ -186,7 +186,8 @@ export async function snapshotAfter(model: ProjectModel, changes: readonly FileC
   let env = run.env;
   if (model.packageManager.name === 'pipenv' && !run.env.PIPENV_DONT_LOAD_ENV) {
     // What `pipenv run` would put in the environment: the .env as planned, never overriding.
-    const planned = changes.find((c) => c.file === model.env.file)?.after ?? readOrNull(model.env.file);
+    const pipenvEnv = join(model.packageManager.root, '.env');
+    const planned = changes.find((c) => c.file === pipenvEnv)?.after ?? readOrNull(pipenvEnv);
     env = { ...Object.fromEntries([...parseDotenv(planned ?? '').values()].map((e) => [e.key, e.value])), ...run.env };
   }
   try {

@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { cli } from '../helpers/cli.js';
 import { repoRoot, VENVS } from '../helpers/django.js';
 import { assertSecondRunPlansNothing, assertSnapshots, init, inDjango, KEYS, project } from './conventions-helpers.js';
 
@@ -44,6 +45,9 @@ describe('the project\'s configuration library', () => {
       assert.equal(inDjango(p, 'proj.settings', PROBE, venv).trim(), `${KEY_VALUES} ${debugAndSecret}`);
     });
     assert.equal(before[0]!.trim(), 'False production-secret-from-the-environment');
+    // Every later reader of the credentials (init's prompts, verify, doctor) finds them there.
+    const seen = JSON.parse((await cli(['inspect', '--json'], { cwd: p.dir, env: p.env })).stdout) as { env: { file: string; hasApiKey: boolean; hasClientId: boolean } };
+    assert.deepEqual([seen.env.file, seen.env.hasApiKey, seen.env.hasClientId], ['.env.workos', true, true]);
     await assertSecondRunPlansNothing(p);
   });
 
