@@ -7,6 +7,8 @@ import { dirname, relative } from 'node:path';
 import { discover } from '../discover/index.js';
 import { unsupportedDjangoMessage } from '../discover/django-version.js';
 import { installedWorkosVersion, oldSdkMessage } from '../install/sdk-version.js';
+import { pinInstalled } from '../install/pin-installed.js';
+import { holdInstalled, noReleaseFits } from '../install/fit-installed.js';
 import { installedOnNextRun, missingForNoInstall, noInstallMessage } from '../install/no-install-check.js';
 import { requirementName } from '../integrate/requirements.js';
 import { neededPackages } from '../integrate/needed-packages.js';
@@ -323,8 +325,24 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
       imports = before;
     } else {
       const stateBefore = await environmentState(model.python, model.projectRoot, io.env);
-      const result = await runInstall(model, command, applied, io, flags.json);
-      report.install = installJson(result);
+      let result: InstallResult;
+      let heldInstalled = false;
+      const held = holdInstalled(command, stateBefore);
+      if (held) {
+        try {
+          result = await runInstall(model, held.command, applied, io, flags.json);
+        } finally {
+          held.remove();
+        }
+        heldInstalled = result.ok;
+        if (noReleaseFits(result)) {
+          writeLine(flags.json ? io.stderr : out, p.yellow(`No workos release from ${MIN_WORKOS} on fits the ${held.held} packages installed as they are; installing with the upgrades it needs.`));
+          result = await runInstall(model, command, applied, io, flags.json);
+        }
+      } else {
+        result = await runInstall(model, command, applied, io, flags.json);
+      }
+      report.install = { ...installJson(result), ...(held && result.ok ? { heldInstalled } : {}) };
       const stateAfter = result.ok && stateBefore ? await environmentState(model.python, model.projectRoot, io.env) : null;
       const change = stateBefore && stateAfter ? compareStates(stateBefore, stateAfter) : null;
       if (change) {
@@ -344,6 +362,11 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
         writeLine(io.stderr, p.dim('The code changes are kept. Fix the problem above and run the command again, or run authkit-django init again.'));
       } else {
         imports = await checkImports(model.python, model.projectRoot, { env: io.env, modules });
+        const pinned = imports.ok && command.manager === 'pip' ? pinInstalled(model, needed, applied, io.env) : [];
+        if (pinned.length > 0) {
+          report.install.pinned = pinned;
+          say(p.dim(`Pinned what pip installed in ${display(model.packageManager.requirementsFile!)}, as the file pins every package: ${pinned.join(', ')}.`));
+        }
         if (!imports.ok) {
           installFailed = true;
           writeLine(io.stderr, `Installed, but the project's Python (${model.python.command.join(' ')}) cannot import: ${imports.imports.filter((i) => !i.ok).map((i) => `${i.module} (${i.error})`).join(', ')}`);
