@@ -8,6 +8,7 @@ import { discover } from '../discover/index.js';
 import { unsupportedDjangoMessage } from '../discover/django-version.js';
 import { installedWorkosVersion, oldSdkMessage } from '../install/sdk-version.js';
 import { pinInstalled } from '../install/pin-installed.js';
+import { keepOrRollBack } from '../install/roll-back.js';
 import { holdInstalled, noReleaseFits } from '../install/fit-installed.js';
 import { installedOnNextRun, missingForNoInstall, noInstallMessage } from '../install/no-install-check.js';
 import { requirementName } from '../integrate/requirements.js';
@@ -317,9 +318,13 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
   } else {
     const needed = neededPackages(model);
     const modules = needed.map((pkg) => pkg.module);
-    const command = installCommand(model, { ...(packageManager ? { packageManager } : {}), packages: installSpecs(needed) });
+    const all = installCommand(model, { ...(packageManager ? { packageManager } : {}), packages: installSpecs(needed) });
     const before = await checkImports(model.python, model.projectRoot, { env: io.env, modules });
-    if (before.ok && !oldSdkMessage(before.workosVersion) && dependenciesDeclared(model, command)) {
+    // uv, poetry and pipenv rewrite the line of every package they are given: one the project
+    // declares already, in its own words, and has installed is left out of the command.
+    const theirs = all.manager === 'pip' ? [] : needed.filter((pkg) => pkg.name !== 'workos' && declared(model, all, pkg.name) && before.imports.some((i) => i.module === pkg.module && i.ok));
+    const command = theirs.length > 0 && theirs.length < needed.length ? installCommand(model, { ...(packageManager ? { packageManager } : {}), packages: installSpecs(needed.filter((pkg) => !theirs.includes(pkg))) }) : all;
+    if (before.ok && !oldSdkMessage(before.workosVersion) && dependenciesDeclared(model, all)) {
       report.install = { status: 'skipped', reason: 'workos and python-dotenv already installed and declared', workos: before.workosVersion };
       say(p.dim(`workos ${before.workosVersion ?? ''} and python-dotenv are installed already.`));
       imports = before;
@@ -359,7 +364,6 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
       if (!result.ok) {
         installFailed = true;
         writeLine(io.stderr, result.message ?? 'installing failed');
-        writeLine(io.stderr, p.dim('The code changes are kept. Fix the problem above and run the command again, or run authkit-django init again.'));
       } else {
         imports = await checkImports(model.python, model.projectRoot, { env: io.env, modules });
         const pinned = imports.ok && command.manager === 'pip' ? pinInstalled(model, needed, applied, io.env) : [];
@@ -371,6 +375,14 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
           installFailed = true;
           writeLine(io.stderr, `Installed, but the project's Python (${model.python.command.join(' ')}) cannot import: ${imports.imports.filter((i) => !i.ok).map((i) => `${i.module} (${i.error})`).join(', ')}`);
         }
+      }
+      if (installFailed && applied) {
+        const outcome = await keepOrRollBack(model, applied, imports, modules, io.env);
+        if (outcome.rolledBack) {
+          report.applied = false;
+          report.install.rolledBack = true;
+        }
+        writeLine(io.stderr, outcome.rolledBack ? p.yellow(outcome.message) : p.dim(outcome.message));
       }
     }
   }
@@ -477,14 +489,17 @@ async function promptCredential(io: Io, key: string, prefix: string, secret: boo
 
 /** The package manager's files already list both packages (so `uv add` and friends have nothing to record). */
 function dependenciesDeclared(model: ProjectModel, command: InstallCommand): boolean {
+  return command.packages.every((spec) => declared(model, command, spec));
+}
+
+/** Is the package (a spec or a name) listed in the manager's own file (requirements, pyproject.toml, Pipfile)? */
+function declared(model: ProjectModel, command: InstallCommand, spec: string): boolean {
   const files =
     command.manager === 'pip' ? (model.packageManager.requirementsFile ? [model.packageManager.requirementsFile] : []) : command.modifies.filter((f) => /pyproject\.toml$|Pipfile$/.test(f));
   if (files.length === 0) return command.manager === 'pip';
   const text = files.map((f) => readUtf8IfExists(f) ?? '').join('\n').toLowerCase();
-  return command.packages.every((spec) => {
-    const name = (requirementName(spec) ?? spec).replace(/-/g, '[-_.]');
-    return new RegExp(`(^|["'\\s])${name}\\b`, 'im').test(text);
-  });
+  const name = (requirementName(spec) ?? spec).replace(/-/g, '[-_.]');
+  return new RegExp(`(^|["'\\s])${name}\\b`, 'im').test(text);
 }
 
 async function runInstall(model: ProjectModel, command: InstallCommand, applied: ReturnType<typeof applyChanges> | null, io: Io, json: boolean): Promise<InstallResult> {

@@ -58,6 +58,7 @@ export function compareStates(before: EnvironmentState, after: EnvironmentState)
 
 /** Lines for the user: each package that was already installed and now has another version. */
 export function describeChange(change: EnvironmentChange): string[] {
-  const lines = change.changed.map((c) => `  ${c.name} ${c.from} -> ${c.to} (was installed already)`);
-  return lines.length > 0 ? ['Installing changed packages the project already had:', ...lines] : [];
+  const lines = change.changed.map((c) => `  ${c.name} ${c.from} -> ${c.to}`);
+  const one = lines.length === 1;
+  return lines.length > 0 ? [`The install changed the version of ${one ? 'a package' : `${lines.length} packages`} the project had installed:`, ...lines] : [];
 }
