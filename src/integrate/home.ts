@@ -93,6 +93,12 @@ export interface HomePlan {
   addRoute: boolean;
 }
 
+/** The snippet reads `request`: say so only where the settings do not name the request context processor. */
+function requestProcessorNote(ctx: PlanContext): string {
+  const named = ctx.model.settingsFiles.some((file) => /["']django\.template\.context_processors\.request["']/.test(ctx.workspace.read(file) ?? ''));
+  return named ? '' : " (it needs 'django.template.context_processors.request' in TEMPLATES OPTIONS context_processors)";
+}
+
 export function planHome(ctx: PlanContext, facts: UrlFacts): HomePlan {
   if (facts.homeIsOurs) {
     return { addRoute: false, outcomes: [{ id: 'home.view', status: 'done', summary: 'the home page authkit-django added is routed at /' }] };
@@ -105,7 +111,7 @@ export function planHome(ctx: PlanContext, facts: UrlFacts): HomePlan {
           id: 'home.snippet',
           status: 'done',
           summary: 'no home page added',
-          note: `${ctx.options.skipHomeReason}. To show who is signed in, add this to the template of your home page (needs the request context processor):`,
+          note: `${ctx.options.skipHomeReason}. To show who is signed in, add this to the template of your home page${requestProcessorNote(ctx)}:`,
           snippet: HOME_SNIPPET,
         },
       ],
@@ -119,7 +125,7 @@ export function planHome(ctx: PlanContext, facts: UrlFacts): HomePlan {
           id: 'home.snippet',
           status: 'done',
           summary: 'the project has a home page; it was left alone',
-          note: 'to show who is signed in, add this to its template (needs the request context processor):',
+          note: `to show who is signed in, add this to its template${requestProcessorNote(ctx)}:`,
           snippet: HOME_SNIPPET,
         },
       ],
