@@ -3,9 +3,10 @@
  * (sdkmin, only read), and the comparison that shows upgrades and a broken environment.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { compareStates, describeChange, environmentState, parseFreeze } from '../../src/install/environment-state.js';
+import { compareStates, describeChange, distributionsIn, environmentState, parseFreeze } from '../../src/install/environment-state.js';
 import { tempDir, VENVS } from '../helpers/django.js';
 
 describe('the environment around an install', () => {
@@ -16,6 +17,16 @@ describe('the environment around an install', () => {
     assert.equal(state.packages.get('workos')?.version, '5.13.0');
     assert.equal(state.packages.get('django')?.version, '4.2.30');
     assert.equal(state.consistent, true, state.problems);
+  });
+
+  it('reads the versions from the .dist-info folders exactly as pip freeze --all lists them (real dj52 and workos5)', () => {
+    for (const venv of [VENVS.dj52, VENVS.workos5]) {
+      const freeze = spawnSync(join(venv, 'bin', 'python'), ['-m', 'pip', 'freeze', '--all', '--disable-pip-version-check'], { encoding: 'utf8' });
+      assert.equal(freeze.status, 0, freeze.stderr);
+      const fromPip = [...parseFreeze(freeze.stdout)].map(([key, p]) => `${key}==${p.version}`).sort();
+      const fromFolders = [...distributionsIn(venv)].map(([key, p]) => `${key}==${p.version}`).sort();
+      assert.deepEqual(fromFolders, fromPip);
+    }
   });
 
   it('gives no state for a Python without pip, so nothing is claimed', async () => {
