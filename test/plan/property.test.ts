@@ -18,6 +18,8 @@ import { test } from 'node:test';
 import { VENVS } from '../helpers/django.js';
 import { generate } from './property/generator.js';
 import { onlyInsertions, runProperty } from './property/run.js';
+import { regressionVariants } from './property/regressions.js';
+import { shrinkVariant } from './property/shrink.js';
 
 /** Seeds that once failed (fixed since): kept as regression cases, run on every run. */
 const REGRESSION_SEEDS = [
@@ -36,6 +38,23 @@ test('the generator is deterministic and covers the shapes', () => {
   }
 });
 
+test('the shrinker keeps only the lines a failure needs, with their own line endings', async () => {
+  const variant = generate(6);
+  // A stand-in verdict: "fails" while settings.py still names SessionMiddleware and manage.py exists.
+  const fails = async (v: typeof variant) => 'manage.py' in v.files && Object.entries(v.files).some(([f, t]) => f.endsWith('settings.py') && /SessionMiddleware/.test(t));
+  assert.ok(await fails(variant));
+  const shrunk = await shrinkVariant(variant, fails);
+  assert.ok(await fails(shrunk));
+  const settings = Object.entries(shrunk.files).filter(([f]) => f.endsWith('settings.py'));
+  assert.deepEqual(settings.map(([, t]) => t.split(/\n/).filter(Boolean).length), [1], JSON.stringify(shrunk.files));
+  assert.ok(Object.keys(shrunk.files).length < Object.keys(variant.files).length);
+  assert.equal(shrunk.files['manage.py'], '', 'every line of manage.py can go; the file itself stays');
+});
+
+test('regression fixtures are read from regressions/ as whole variants', () => {
+  for (const v of regressionVariants()) assert.ok(Object.keys(v.files).some((f) => f.endsWith('settings.py')), v.shape.join(' '));
+});
+
 test('onlyInsertions tells an insertion from a change', () => {
   assert.equal(onlyInsertions("A = ['x']\n", "import os\nA = ['x', 'y']\n"), true);
   assert.equal(onlyInsertions("A = ['x']\n", "A = ['y']\n"), false);
@@ -46,9 +65,10 @@ test(`${count} variants plus the regression seeds: plan, apply, re-run, undo, an
   const work = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'authkit-property-'));
   try {
     const seeds = [...REGRESSION_SEEDS, ...Array.from({ length: count }, (_, i) => firstSeed + i).filter((s) => !REGRESSION_SEEDS.includes(s))];
-    const run = await runProperty({ firstSeed, count, seeds, work, python: join(VENVS.dj52, 'bin', 'python') });
+    const fixtures = regressionVariants();
+    const run = await runProperty({ firstSeed, count, seeds, variants: fixtures, work, python: join(VENVS.dj52, 'bin', 'python') });
     t.diagnostic(`${run.variants} variants: ${run.applySeconds.toFixed(1)} s in-process, ${run.pythonSeconds.toFixed(1)} s of Python checks`);
-    assert.equal(run.variants, seeds.length);
+    assert.equal(run.variants, seeds.length + fixtures.length);
     const shown = run.failures.slice(0, 10).map((f) => `seed ${f.seed} [${f.shape.join(' ')}]\n    ${f.problems.join('\n    ')}`);
     assert.deepEqual(shown, [], `${run.failures.length} failing variants`);
   } finally {

@@ -13,7 +13,7 @@ import { planIntegration } from '../../../src/integrate/index.js';
 import { applyChanges } from '../../../src/plan/apply.js';
 import { performUndo, planUndo } from '../../../src/plan/undo.js';
 import { loadPythonParser } from '../../../src/python/parser.js';
-import { generate } from './generator.js';
+import { generate, type Variant } from './generator.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -53,16 +53,28 @@ export function onlyInsertions(before: string, after: string): boolean {
   return i === before.length;
 }
 
-export async function runProperty(options: { firstSeed: number; count: number; work: string; python: string; seeds?: number[] }): Promise<PropertyRun> {
+export interface PropertyOptions {
+  firstSeed: number;
+  count: number;
+  work: string;
+  python: string;
+  seeds?: number[];
+  /** Variants given whole (regression fixtures, a shrinker's candidates), checked after the seeds. */
+  variants?: Variant[];
+}
+
+export async function runProperty(options: PropertyOptions): Promise<PropertyRun> {
   await loadPythonParser();
   const seeds = options.seeds ?? Array.from({ length: options.count }, (_, i) => options.firstSeed + i);
+  const given = new Map((options.variants ?? []).map((v) => [v.seed, v]));
+  const all = [...seeds.filter((s) => !given.has(s)), ...given.keys()];
   const env: NodeJS.ProcessEnv = { ...process.env, AUTHKIT_DJANGO_STATE_DIR: join(options.work, 'state') };
   const failures: VariantFailure[] = [];
   const manifest: { seed: number; before: string; after: string; manual: string[] }[] = [];
   const shapes = new Map<number, string[]>();
   const started = performance.now();
-  for (const seed of seeds) {
-    const variant = generate(seed);
+  for (const seed of all) {
+    const variant = given.get(seed) ?? generate(seed);
     shapes.set(seed, variant.shape);
     const dir = join(options.work, 'run', `v${seed}`);
     const pristine = join(options.work, 'before', `v${seed}`);
@@ -112,5 +124,5 @@ export async function runProperty(options: { firstSeed: number; count: number; w
   const pythonSeconds = (performance.now() - pyStarted) / 1000;
   const checked = JSON.parse(out) as { checked: number; failures: { seed: number; problems: string[] }[] };
   for (const failure of checked.failures) failures.push({ seed: failure.seed, shape: shapes.get(failure.seed) ?? [], problems: failure.problems });
-  return { variants: seeds.length, failures, applySeconds, pythonSeconds };
+  return { variants: all.length, failures, applySeconds, pythonSeconds };
 }
