@@ -17,6 +17,8 @@ Settings read on every request, so per-environment settings and test overrides a
   the absolute URL of ``workos_callback`` for the current request's host.
 - ``WORKOS_LOGIN_REDIRECT_URL`` / ``WORKOS_LOGOUT_REDIRECT_URL`` (optional, default
   ``"/"``): where to go after signing in / out; a path or a URL name.
+- ``WORKOS_REQUEST_TIMEOUT`` (optional, seconds, default 10): how long a call to WorkOS
+  may take. The code exchange is never retried: a code works once.
 
 The WorkOS SDK reads ``WORKOS_BASE_URL`` from the environment itself (default
 ``https://api.workos.com``). Works with the workos package 5.x and 6 and later.
@@ -24,11 +26,11 @@ The WorkOS SDK reads ``WORKOS_BASE_URL`` from the environment itself (default
 
 from __future__ import annotations
 
-import importlib
+import inspect
 import logging
+import os
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
+import threading
 from html import escape
 from typing import Any
 
@@ -42,6 +44,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_GET, require_POST
 from workos import WorkOSClient
 
@@ -64,37 +67,6 @@ SESSIONS_MISSING = (
 )
 
 
-def _sdk_error_classes() -> tuple[type[Exception], ...]:
-    """The exceptions the installed workos SDK raises when a call to WorkOS fails.
-
-    workos 6 and later raise subclasses of ``workos.WorkOSError`` for everything,
-    network failures included. workos 5.x raises ``BaseRequestException`` subclasses
-    when WorkOS answers with an error, lets httpx's own errors through when WorkOS
-    cannot be reached, and pydantic's ``ValidationError`` when an answer does not
-    match its model. Neither line has the other's classes, so look them up here
-    instead of importing them.
-    """
-    candidates = (
-        ("workos", "WorkOSError"),
-        ("workos.exceptions", "BaseRequestException"),
-        ("httpx", "HTTPError"),
-        ("pydantic", "ValidationError"),
-    )
-    found: list[type[Exception]] = []
-    for module_name, class_name in candidates:
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        error_class = getattr(module, class_name, None)
-        if isinstance(error_class, type) and issubclass(error_class, Exception):
-            found.append(error_class)
-    return tuple(found)
-
-
-SDK_ERRORS = _sdk_error_classes()
-
-
 @login_not_required
 @never_cache
 @require_GET
@@ -112,18 +84,18 @@ def login(request: HttpRequest) -> HttpResponse:
         "state": state,
         "next": _safe_next_url(request),
     }
-    with _workos_client() as client:
-        authorization_url = client.user_management.get_authorization_url(
-            provider="authkit",
-            redirect_uri=_redirect_uri(request),
-            state=state,
-        )
+    authorization_url = _workos_client().user_management.get_authorization_url(
+        provider="authkit",
+        redirect_uri=_redirect_uri(request),
+        state=state,
+    )
     return HttpResponseRedirect(authorization_url)
 
 
 @login_not_required
 @never_cache
 @require_GET  # WorkOS redirects with GET; a HEAD must not spend the state and code.
+@sensitive_variables()  # error reports show none of this view's locals (code, tokens)
 def callback(request: HttpRequest) -> HttpResponse:
     """Finish the sign-in WorkOS redirected back with: check it, log the user in."""
     session = _session(request)
@@ -169,14 +141,25 @@ def callback(request: HttpRequest) -> HttpResponse:
             "was already used, or was started elsewhere. Start the sign-in again.",
         )
 
-    with _workos_client() as client:
-        try:
-            authentication = client.user_management.authenticate_with_code(code=code)
-        except SDK_ERRORS as error:
-            return _workos_failure_page(error)
+    try:
+        authentication = _workos_client().user_management.authenticate_with_code(
+            code=code
+        )
+    except Exception as error:
+        # Whatever the SDK raises: workos 6 and later a WorkOSError for everything;
+        # 5.x its own classes for WorkOS's refusals, httpx's when WorkOS cannot be
+        # reached, pydantic's or json's for an answer it cannot read. Each becomes a
+        # page (400 when WorkOS refused, else 502), never Django's debug page, whose
+        # frames would show the SDK's variables: the API key in its request headers.
+        return _workos_failure_page(error)
 
-    user = authentication.user
-    workos_session_id = _workos_session_id(authentication.access_token)
+    # An answer the SDK could not read may also come back as no object at all.
+    user = getattr(authentication, "user", None)
+    access_token = getattr(authentication, "access_token", None)
+    if user is None or not isinstance(access_token, str):
+        logger.error("WorkOS could not complete the sign-in: its answer held no user")
+        return _workos_unavailable_page()
+    workos_session_id = _workos_session_id(access_token)
 
     # A new session key on every sign-in, so a key planted before sign-in (session
     # fixation) is worth nothing after it; a different person gets an empty session.
@@ -228,11 +211,10 @@ def logout(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(after_logout)
     # Without this, WorkOS's own session stays open and the next sign-in would
     # skip the login form.
-    with _workos_client() as client:
-        logout_url = client.user_management.get_logout_url(
-            session_id=workos_session_id,
-            return_to=_absolute_url(request, after_logout),
-        )
+    logout_url = _workos_client().user_management.get_logout_url(
+        session_id=workos_session_id,
+        return_to=_absolute_url(request, after_logout),
+    )
     return HttpResponseRedirect(logout_url)
 
 
@@ -253,21 +235,54 @@ def me(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"user": {field: user.get(field) for field in USER_FIELDS}})
 
 
-@contextmanager
-def _workos_client() -> Iterator[WorkOSClient]:
-    """A client built from the current settings, closed after use."""
-    client = WorkOSClient(
-        api_key=settings.WORKOS_API_KEY,
-        client_id=settings.WORKOS_CLIENT_ID,
+DEFAULT_REQUEST_TIMEOUT = 10
+
+# workos 6 and later retry a failed request (three times, with backoff) unless told
+# not to; 5.x has no such parameter and does not retry.
+_SDK_RETRIES = "max_retries" in inspect.signature(WorkOSClient.__init__).parameters
+
+# One client per process and configuration, so its HTTP connection pool is reused;
+# keyed by what it is built from, so changed settings (tests, per-site settings) and
+# WORKOS_BASE_URL get a client of their own.
+_clients: dict[tuple[str, str, str, int], WorkOSClient] = {}
+_clients_lock = threading.Lock()
+
+
+def _workos_client() -> WorkOSClient:
+    """The client for the current settings, built on first use."""
+    timeout = _request_timeout()
+    key = (
+        settings.WORKOS_API_KEY,
+        settings.WORKOS_CLIENT_ID,
+        os.environ.get("WORKOS_BASE_URL", ""),
+        timeout,
     )
-    try:
-        yield client
-    finally:
-        # workos 6 and later hold an HTTP connection pool until closed; 5.x has
-        # no close() and releases its pool when the client is garbage collected.
-        close = getattr(client, "close", None)
-        if callable(close):
-            close()
+    with _clients_lock:
+        client = _clients.get(key)
+        if client is None:
+            client = _new_client(timeout)
+            _clients[key] = client
+    return client
+
+
+def _new_client(timeout: int) -> WorkOSClient:
+    options: dict[str, Any] = {
+        "api_key": settings.WORKOS_API_KEY,
+        "client_id": settings.WORKOS_CLIENT_ID,
+        "request_timeout": timeout,
+    }
+    if _SDK_RETRIES:
+        # A sign-in code works once: a retry after a timeout can only fail, and
+        # three of them held the browser for minutes.
+        options["max_retries"] = 0
+    return WorkOSClient(**options)
+
+
+def _request_timeout() -> int:
+    value = getattr(settings, "WORKOS_REQUEST_TIMEOUT", DEFAULT_REQUEST_TIMEOUT)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        return DEFAULT_REQUEST_TIMEOUT
+    return max(1, int(value))
 
 
 def _configuration_problem() -> str | None:
@@ -362,6 +377,10 @@ def _workos_failure_page(error: Exception) -> HttpResponse:
         type(error).__name__,
         status,
     )
+    return _workos_unavailable_page()
+
+
+def _workos_unavailable_page() -> HttpResponse:
     return _error_page(
         502,
         "WorkOS could not be reached",

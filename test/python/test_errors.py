@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import socket
+import threading
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.test import Client, override_settings
 
+import auth_views
 from flow_helpers import (
     Emulator,
     follow_to_django,
@@ -128,3 +131,112 @@ def test_missing_sessions_are_a_503_naming_the_middleware(emulator: Emulator) ->
 
     assert response.status_code == 503
     assert b"SessionMiddleware" in response.content
+
+
+class MisbehavingWorkOS:
+    """A stand-in for a WorkOS that misbehaves: the emulator always answers properly,
+    so a local server plays the two failures seen in production, counting requests.
+
+    ``answer=None`` accepts each connection, reads the request and never answers;
+    otherwise it answers every request with status 200 and ``answer`` as the body.
+    """
+
+    def __init__(self, answer: bytes | None) -> None:
+        self.answer = answer
+        self.requests = 0
+        self._server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._server.bind(("127.0.0.1", 0))
+        self._server.listen()
+        self._held: list[socket.socket] = []
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.getsockname()[1]}"
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _ = self._server.accept()
+            except OSError:
+                return
+            connection.recv(65536)
+            self.requests += 1
+            if self.answer is None:
+                self._held.append(connection)  # open, silent
+                continue
+            head = (
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                f"Content-Length: {len(self.answer)}\r\nConnection: close\r\n\r\n"
+            )
+            connection.sendall(head.encode() + self.answer)
+            connection.close()
+
+    def close(self) -> None:
+        self._server.close()
+        for connection in self._held:
+            connection.close()
+
+
+@pytest.fixture
+def misbehaving(
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Callable[[bytes | None], MisbehavingWorkOS]]:
+    servers: list[MisbehavingWorkOS] = []
+
+    def start(answer: bytes | None) -> MisbehavingWorkOS:
+        server = MisbehavingWorkOS(answer)
+        servers.append(server)
+        monkeypatch.setenv("WORKOS_BASE_URL", server.url)
+        return server
+
+    yield start
+    for server in servers:
+        server.close()
+
+
+Misbehaving = Callable[[bytes | None], MisbehavingWorkOS]
+
+
+def test_an_answer_that_is_not_json_is_a_502_that_shows_nothing_of_the_request(
+    client: Client, emulator: Emulator, misbehaving: Misbehaving
+) -> None:
+    state = query_of(start_login(client))["state"]
+    server = misbehaving(b"<html><body>Proxy error</body></html>")
+
+    response = client.get("/auth/callback/", {"code": "any-code", "state": state})
+
+    assert response.status_code == 502
+    assert_plain_error_page(response.content)
+    assert emulator.api_key.encode() not in response.content
+    assert b"any-code" not in response.content
+    assert server.requests == 1
+
+
+@override_settings(WORKOS_REQUEST_TIMEOUT=1)
+def test_a_workos_that_never_answers_is_asked_once_and_given_up_on(
+    client: Client, misbehaving: Misbehaving
+) -> None:
+    state = query_of(start_login(client))["state"]
+    server = misbehaving(None)
+
+    response = client.get("/auth/callback/", {"code": "any-code", "state": state})
+
+    assert response.status_code == 502
+    assert b"WorkOS could not be reached" in response.content
+    # A code works once: it is never sent again after a timeout.
+    assert server.requests == 1
+
+
+def test_one_client_per_configuration_is_reused_across_requests(
+    emulator: Emulator,
+) -> None:
+    first = auth_views._workos_client()
+    assert auth_views._workos_client() is first
+    with override_settings(WORKOS_REQUEST_TIMEOUT=3):
+        assert auth_views._workos_client() is not first
+    with override_settings(WORKOS_CLIENT_ID="client_other"):
+        other = auth_views._workos_client()
+        assert other is not first
+        assert other.client_id == "client_other"
