@@ -2,7 +2,9 @@
  * Where the WorkOS routes go (src/integrate/urls.ts), for each placement the check before
  * writing may ask for, and what static reading decides on its own: a list rebuilt later
  * is not the one to add to; a home route is not added beside a variable-prefix include;
- * facts from the project's own Python (what serves "/", the template folders) win.
+ * facts from the project's own Python (what serves "/", the template folders) win; a
+ * one-line list is never made longer than the file's lines; our imports never join the
+ * project's import lines.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
