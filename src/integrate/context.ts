@@ -27,9 +27,14 @@ export interface IntegrationOptions {
 
 /**
  * Where the WorkOS routes are added to the root urlconf:
- * - `default`: the urlpatterns list, before catch-alls (the final list when it is rebuilt later);
- * - `final-list`: the list of the last `urlpatterns = [...]`;
- * - `append`: `urlpatterns += [...]` after the last assignment;
+ * - `default`: the urlpatterns list, before catch-alls (the final list when it is rebuilt later,
+ *   unless a `urlpatterns += [...]` follows it); a one-line list that the routes would make
+ *   longer than the file's lines is left alone for `append` (or laid out one element per
+ *   line, when the routes must precede a catch-all in it or it is empty);
+ * - `final-list`: the list of the last `urlpatterns = [...]`, laid out one element per line
+ *   when it is one line too long for the routes;
+ * - `append`: added to a closing `urlpatterns += [...]` list, or a `urlpatterns += [...]`
+ *   block of our own after the last assignment;
  * - `manual`: nowhere; the user gets the snippet.
  */
 export type UrlPlacement = 'default' | 'final-list' | 'append' | 'manual';

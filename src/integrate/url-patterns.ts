@@ -33,6 +33,11 @@ export interface UrlpatternsInfo {
   reassignment: { statement: Node; list: SequenceLiteral | null } | null;
   /** The last unconditional module-level statement that assigns urlpatterns (`=` or `+=`). */
   lastStatement: Node | null;
+  /**
+   * The list of `lastStatement` when it is `urlpatterns += [...]`: routes added to it
+   * stay un-namespaced, as nothing rebuilds urlpatterns after it.
+   */
+  lastAugmentedList: SequenceLiteral | null;
 }
 
 /** The first list literal of `[...]`, `[...] + other`, `(...)`. */
@@ -86,12 +91,15 @@ export function readUrlpatterns(tree: Tree): UrlpatternsInfo {
     for (const seq of lists) patterns.push(...seq.elements.map(describe));
   }
   const unconditional = assignments.filter((a) => !a.conditional);
-  const lastStatement = unconditional.length > 0 ? unconditional[unconditional.length - 1]!.statement : null;
-  if (!main) return { list: null, statement: null, patterns, listPatterns: [], reassignment: null, lastStatement };
+  const lastAssignment = unconditional.length > 0 ? unconditional[unconditional.length - 1]! : null;
+  const lastStatement = lastAssignment?.statement ?? null;
+  const lastSequence = lastAssignment?.kind === 'augmented' && lastAssignment.operator === '+=' ? sequenceLiteral(lastAssignment.value) : null;
+  const lastAugmentedList = lastSequence?.kind === 'list' ? lastSequence : null;
+  if (!main) return { list: null, statement: null, patterns, listPatterns: [], reassignment: null, lastStatement, lastAugmentedList };
   const list = leadingList(main.value);
   const last = unconditional.filter((a) => a.kind !== 'augmented').pop()!;
   const reassignment = last !== main ? { statement: last.statement, list: leadingList(last.value) } : null;
-  return { list, statement: main.statement, patterns, listPatterns: list ? list.elements.map(describe) : [], reassignment, lastStatement };
+  return { list, statement: main.statement, patterns, listPatterns: list ? list.elements.map(describe) : [], reassignment, lastStatement, lastAugmentedList };
 }
 
 /** The patterns of one list literal, one per element. */

@@ -5,11 +5,11 @@
  */
 import { join } from 'node:path';
 import type { StepOutcome } from '../plan/types.js';
-import { findImports, importsName } from '../python/locate.js';
+import { findImports, importsName, type SequenceLiteral } from '../python/locate.js';
 import { lineOf, parsePython } from '../python/parser.js';
-import { insertIntoSequence } from '../python/splice.js';
+import { inlineLengthWith, insertIntoSequence, isOneLine, spreadSequence } from '../python/splice.js';
 import { addImport, insertAfterWithBlankLines } from '../python/statements.js';
-import { detectEol, indentUnit, preferredQuote, pythonString, type Quote } from '../python/style.js';
+import { detectEol, indentUnit, lineLimit, preferredQuote, pythonString, type Quote } from '../python/style.js';
 import type { PlanContext, UrlPlacement } from './context.js';
 import { editPython } from './edit-python.js';
 import { ROUTE_NAMES, freeModuleAlias, type UrlFacts } from './url-facts.js';
@@ -28,22 +28,40 @@ function ensureDjangoUrlsName(ctx: PlanContext, file: string, name: string): voi
   editPython(ctx, file, (text, t) => addImport(text, t, { statement: `from django.urls import ${name}`, module: 'django.urls', section: 'thirdparty' }));
 }
 
-/** The name urls.py uses for one of our modules: an existing import of it, or a new one. */
-function ensureModuleImport(ctx: PlanContext, file: string, facts: UrlFacts, module: string): string {
-  const tree = parsePython(ctx.workspace.read(file)!);
+/**
+ * The names urls.py uses for our modules: an existing import of each, or new imports on
+ * lines of their own (`from . import auth_views, home_views`, `import auth_views`), never
+ * joined to an import line the project wrote.
+ */
+function ensureModuleImports(ctx: PlanContext, file: string, facts: UrlFacts, modules: readonly string[]): Record<string, string> {
+  const text = ctx.workspace.read(file)!;
+  const tree = parsePython(text);
   const from = facts.importFrom;
-  // `from X import module` (or `import module` when from is null) already there: use its name.
-  for (const imp of findImports(tree)) {
-    const found = imp.from === from ? imp.names.find((n) => n.name === module) : undefined;
-    if (found) return found.alias ?? found.name;
+  const aliases: Record<string, string> = {};
+  const targets: string[] = [];
+  for (const module of modules) {
+    // `from X import module` (or `import module` when from is null) already there: use its name.
+    const found = findImports(tree)
+      .filter((imp) => imp.from === from)
+      .flatMap((imp) => imp.names)
+      .find((n) => n.name === module);
+    if (found) {
+      aliases[module] = found.alias ?? found.name;
+      continue;
+    }
+    const { alias, renamed } = freeModuleAlias(text, module, `workos_${module}`);
+    aliases[module] = alias;
+    targets.push(renamed ? `${module} as ${alias}` : module);
   }
-  const { alias, renamed } = freeModuleAlias(ctx.workspace.read(file)!, module, `workos_${module}`);
-  const target = renamed ? `${module} as ${alias}` : module;
-  const statement = from === null ? `import ${target}` : `from ${from} import ${target}`;
+  if (targets.length === 0) return aliases;
+  const statements = from === null ? targets.map((t) => `import ${t}`) : [`from ${from} import ${targets.join(', ')}`];
   // The project's own modules: the local section, after Django's imports.
-  const sortKey = from ?? module;
-  editPython(ctx, file, (text, t) => addImport(text, t, { statement, module: sortKey, section: 'local' }, new Set([sortKey.split('.')[0]!])));
-  return alias;
+  const firstParty = new Set(from === null ? modules : [from.split('.')[0]!]);
+  for (const statement of statements) {
+    const sortKey = from ?? statement.replace(/^import (\w+).*/, '$1');
+    editPython(ctx, file, (source, t) => addImport(source, t, { statement, module: sortKey, section: 'local', ownLine: true }, firstParty));
+  }
+  return aliases;
 }
 
 function renderRoute(route: Route, alias: string, quote: Quote): string {
@@ -51,15 +69,59 @@ function renderRoute(route: Route, alias: string, quote: Quote): string {
 }
 
 /**
- * Which list gets the routes. `default`: the first list, or the final one when the first
- * is rebuilt later; `final-list`: the final list (or an append when it is not a literal).
+ * Where the routes go: into a list literal (`first`: the first `urlpatterns = [...]`;
+ * `final`: the last one, when the first is rebuilt; `augmented`: a closing
+ * `urlpatterns += [...]`), laid out one element per line first when `spread`; or
+ * `append`: a block of their own, `urlpatterns += [...]` after the last assignment.
  */
-function chooseTarget(info: UrlpatternsInfo, placement: Exclude<UrlPlacement, 'manual'>): 'first' | 'final' | 'append' | null {
-  if (placement === 'append') return info.lastStatement ? 'append' : null;
-  if (placement === 'default' && !info.reassignment) return info.list ? 'first' : null;
-  if (info.reassignment?.list) return 'final';
-  return info.lastStatement ? 'append' : null;
+type Target = { list: 'first' | 'final' | 'augmented'; spread: boolean } | 'append';
+
+/** Whether any placement can edit the file (false: urlpatterns is not a literal, or not assigned). */
+function canPlace(info: UrlpatternsInfo, placement: Exclude<UrlPlacement, 'manual'>): boolean {
+  if (placement === 'default' && !info.reassignment) return info.list !== null;
+  return info.lastStatement !== null;
 }
+
+/**
+ * The target for a placement. A one-line list is never made longer than the file's lines
+ * (`fits`): the routes go to a block of their own instead, or, when they must come before
+ * a catch-all in it (or the placement asks for that very list), the list is laid out one
+ * element per line. `default` is the first list, or, when the first is rebuilt later, the
+ * final one unless a `urlpatterns += [...]` block follows it or it is one line;
+ * `final-list` is the final list whatever its layout; `append` is the block of our own.
+ */
+function chooseTarget(info: UrlpatternsInfo, placement: Exclude<UrlPlacement, 'manual'>, fits: (list: SequenceLiteral) => boolean): Target {
+  // Added to a closing `urlpatterns += [...]` when it takes them without a long line.
+  const append: Target = info.lastAugmentedList && fits(info.lastAugmentedList) ? { list: 'augmented', spread: false } : 'append';
+  if (placement === 'append') return append;
+  if (placement === 'final-list') {
+    const list = info.reassignment ? info.reassignment.list : info.list;
+    return list ? { list: info.reassignment ? 'final' : 'first', spread: !fits(list) } : append;
+  }
+  if (!info.reassignment) {
+    const list = info.list!;
+    if (fits(list)) return { list: 'first', spread: false };
+    // `urlpatterns = []` becomes a list laid out for its routes, not a block beside it.
+    const mustPrecede = list.elements.length === 0 || describeList(list).some((p) => isCatchAll(p));
+    return mustPrecede ? { list: 'first', spread: true } : append;
+  }
+  const final = info.reassignment.list;
+  return final && fits(final) && !info.lastAugmentedList ? { list: 'final', spread: false } : append;
+}
+
+/** The list literal a target names, in the current text. */
+function targetList(info: UrlpatternsInfo, which: 'first' | 'final' | 'augmented'): SequenceLiteral {
+  if (which === 'first') return info.list!;
+  if (which === 'final') return info.reassignment!.list!;
+  return info.lastAugmentedList!;
+}
+
+const WHERE: Record<'first' | 'final' | 'augmented' | 'append', string> = {
+  first: '',
+  final: ' (the final urlpatterns list)',
+  augmented: ' (the urlpatterns += [...] list after the last assignment)',
+  append: ' (urlpatterns += [...] after the last assignment)',
+};
 
 export function planUrls(ctx: PlanContext, facts: UrlFacts, addHome: boolean, viewsCreated: boolean): StepOutcome[] {
   const file = facts.urlsFile;
@@ -120,8 +182,7 @@ export function planUrls(ctx: PlanContext, facts: UrlFacts, addHome: boolean, vi
   }
   // The first list, unless it is rebuilt later (wrapped in a namespaced include, say):
   // then the final list, or a `urlpatterns += [...]` after the last assignment.
-  const target = chooseTarget(info, placement);
-  if (!target) {
+  if (!canPlace(info, placement)) {
     return [
       {
         id: 'urls.routes',
@@ -137,40 +198,45 @@ export function planUrls(ctx: PlanContext, facts: UrlFacts, addHome: boolean, vi
     ];
   }
   ensureDjangoUrlsName(ctx, file, 'path');
-  const aliases: Record<string, string> = {};
-  for (const module of new Set(wanted.map((r) => r.module))) aliases[module] = ensureModuleImport(ctx, file, facts, module);
+  const aliases = ensureModuleImports(ctx, file, facts, [...new Set(wanted.map((r) => r.module))]);
   const quote = preferredQuote(parsePython(ctx.workspace.read(file)!));
+  const rendered = wanted.map((r) => renderRoute(r, aliases[r.module]!, quote));
+  // Imports were added above: read the lists again in the edited text.
+  const edited = ctx.workspace.read(file)!;
+  const limit = lineLimit(text);
+  const fits = (list: SequenceLiteral) => !isOneLine(list) || (list.elements.length > 0 && inlineLengthWith(edited, list, rendered) <= limit);
+  const target = chooseTarget(readUrlpatterns(parsePython(edited)), placement, fits);
   let statementLine: number;
   if (target === 'append') {
-    // Imports were added above: find the last assignment again in the edited text.
-    const last = readUrlpatterns(parsePython(ctx.workspace.read(file)!)).lastStatement!;
+    const last = readUrlpatterns(parsePython(edited)).lastStatement!;
     statementLine = last.endPosition.row + 2;
-    const current = ctx.workspace.read(file)!;
-    const indent = indentUnit(current);
-    const block = `urlpatterns += [${detectEol(current)}${wanted.map((r) => `${indent}${renderRoute(r, aliases[r.module]!, quote)},`).join(detectEol(current))}${detectEol(current)}]`;
+    const indent = indentUnit(edited);
+    const eol = detectEol(edited);
+    const block = `urlpatterns += [${eol}${rendered.map((r) => `${indent}${r},`).join(eol)}${eol}]`;
     editPython(ctx, file, (source) => insertAfterWithBlankLines(source, last, block));
   } else {
-    statementLine = lineOf((target === 'first' ? info.statement : info.reassignment!.statement)!);
-    for (const route of wanted) {
-      const current = parsePython(ctx.workspace.read(file)!);
-      const now = readUrlpatterns(current);
-      const list = target === 'first' ? now.list! : now.reassignment!.list!;
+    const now = readUrlpatterns(parsePython(edited));
+    statementLine = lineOf(target.list === 'first' ? now.statement! : target.list === 'final' ? now.reassignment!.statement : now.lastStatement!);
+    if (target.spread) editPython(ctx, file, (source, tree) => spreadSequence(source, targetList(readUrlpatterns(tree), target.list)));
+    rendered.forEach((element) => {
+      const list = targetList(readUrlpatterns(parsePython(ctx.workspace.read(file)!)), target.list);
       const patterns = describeList(list);
       const firstCatchAll = patterns.findIndex((p) => isCatchAll(p));
       // After the routes added just before (keeps them together and in order), before any catch-all.
       const ours = new Set<string>(Object.values(ROUTE_NAMES));
       const lastOurs = patterns.findLastIndex((p) => p.name !== null && ours.has(p.name));
       const at = lastOurs >= 0 ? lastOurs + 1 : firstCatchAll >= 0 ? firstCatchAll : list.elements.length;
-      editPython(ctx, file, (source) => insertIntoSequence(source, list, renderRoute(route, aliases[route.module]!, quote), at));
-    }
+      editPython(ctx, file, (source) => insertIntoSequence(source, list, element, at));
+    });
   }
+  const where = WHERE[target === 'append' ? 'append' : target.list];
   const outcomes: StepOutcome[] = [
     {
       id: 'urls.routes',
       status: 'change',
       file,
       line: ctx.workspace.lineOnDisk(file, statementLine),
-      summary: `route ${wanted.map((r) => `/${r.route}`).join(', ')} in ${ctx.display(file)}${target === 'first' ? '' : target === 'final' ? ' (the final urlpatterns list)' : ' (urlpatterns += [...] after the last assignment)'}`,
+      summary: `route ${wanted.map((r) => `/${r.route}`).join(', ')} in ${ctx.display(file)}${where}`,
       ...(facts.prefixReason ? { note: `using auth/workos/ because ${facts.prefixReason}` } : {}),
     },
   ];

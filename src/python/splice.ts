@@ -117,3 +117,32 @@ export function insertIntoSequence(source: string, seq: SequenceLiteral, element
   edits.push({ start: insertAt, end: insertAt, text: `${eol}${indent}${element}${trailing}` });
   return applyEdits(source, edits);
 }
+
+/** True when the literal, brackets included, sits on one line. */
+export function isOneLine(seq: SequenceLiteral): boolean {
+  return seq.node.startPosition.row === seq.node.endPosition.row;
+}
+
+/**
+ * The length of the line holding a one-line literal once `elements` are added to it
+ * inline (each with its ", "), to compare with the file's line limit.
+ */
+export function inlineLengthWith(source: string, seq: SequenceLiteral, elements: readonly string[]): number {
+  const start = lineStart(source, seq.node.startIndex);
+  const line = source.slice(start, lineEnd(source, seq.node.startIndex));
+  return line.length + elements.reduce((sum, e) => sum + e.length + 2, 0);
+}
+
+/**
+ * Lays a one-line literal out one element per line, the way black would: each element
+ * on its own line one indentation unit in, with a trailing comma, the closing bracket
+ * back at the statement's indentation. The elements' text is kept byte for byte.
+ */
+export function spreadSequence(source: string, seq: SequenceLiteral): string {
+  const { node, elements } = seq;
+  const eol = detectEol(source);
+  const base = lineIndent(source, node.startIndex);
+  const indent = base + indentUnit(source);
+  const lines = elements.map((e) => `${eol}${indent}${source.slice(e.startIndex, e.endIndex)},`).join('');
+  return applyEdits(source, [{ start: node.startIndex + 1, end: node.endIndex - 1, text: `${lines}${eol}${base}` }]);
+}

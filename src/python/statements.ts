@@ -26,6 +26,11 @@ export interface ImportToAdd {
   /** The module sorted on (`os`, `dotenv`). */
   module: string;
   section: ImportSection;
+  /**
+   * A line of its own, never joined to an existing `from M import ...` (the project's
+   * line stays byte for byte as it was).
+   */
+  ownLine?: boolean;
 }
 
 interface LeadingImport {
@@ -101,7 +106,7 @@ function insertAfter(source: string, node: Node, text: string): string {
  * between the sections before and after it. The caller checks it is not imported yet.
  */
 export function addImport(source: string, tree: Tree, add: ImportToAdd, firstParty: ReadonlySet<string> = new Set()): string {
-  const merged = mergeIntoFromImport(source, tree, add.statement);
+  const merged = add.ownLine ? null : mergeIntoFromImport(source, tree, add.statement);
   if (merged !== null) return merged;
   const eol = detectEol(source);
   const { docstring, imports } = leadingImports(tree, firstParty);

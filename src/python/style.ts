@@ -107,3 +107,16 @@ export function indentUnit(text: string): string {
   const smallest = Math.min(...widths);
   return ' '.repeat(smallest >= 2 && smallest <= 8 ? smallest : 4);
 }
+
+/** Black's and ruff's default line length: the limit a file is held to when its own lines are all shorter. */
+const DEFAULT_LINE_LENGTH = 88;
+
+/**
+ * How long a line the file tolerates: its longest line, or 88 when every line is
+ * shorter. An edit that makes a line longer than this breaks the file's line style.
+ */
+export function lineLimit(text: string): number {
+  let longest = 0;
+  for (const line of text.split('\n')) longest = Math.max(longest, line.replace(/\r$/, '').length);
+  return Math.max(DEFAULT_LINE_LENGTH, longest);
+}

@@ -100,6 +100,22 @@ function assertSameBehaviour(before: Snapshot, after: Snapshot, homeAdded: boole
   if (!homeAdded) assert.deepEqual(after.urls.home, before.urls.home, '/ is served as before');
 }
 
+/** Every line of `before` is in `after`, in order: the edit only added lines. */
+function onlyAddsLines(before: string, after: string): boolean {
+  const lines = after.split('\n');
+  let at = 0;
+  for (const line of before.split('\n')) {
+    at = lines.indexOf(line, at);
+    if (at < 0) return false;
+    at++;
+  }
+  return true;
+}
+
+function longestLine(text: string): number {
+  return Math.max(...text.split('\n').map((l) => l.length));
+}
+
 const OUR_NAMES = ['workos_login', 'workos_callback', 'workos_logout', 'workos_me'];
 
 interface Case {
@@ -166,6 +182,38 @@ const CASES: Case[] = [
       assert.equal(flow.status, 'failed');
       const runserver = flow.report?.steps.find((s) => s.id === 'runserver');
       assert.match(runserver?.reason ?? '', /ALLOWED_HOSTS accepts neither localhost nor 127\.0\.0\.1/);
+    },
+  },
+  {
+    // The pages are namespaced in a one-line list; a closing urlpatterns += [...] block adds
+    // un-namespaced ones. The routes join that block: no line is spliced into, none grows.
+    fixture: 'oneline-wrap',
+    settings: 'hub.settings',
+    code: 0,
+    paths: ['/', '/signin/'],
+    homeAdded: false,
+    check: (root) => {
+      const before = readFileSync(join(fixturesDir, 'oneline-wrap', 'hub', 'urls.py'), 'utf8');
+      const after = readFileSync(join(root, 'hub', 'urls.py'), 'utf8');
+      assert.ok(onlyAddsLines(before, after), after);
+      assert.ok(longestLine(after) <= Math.max(88, longestLine(before)), after);
+      assert.match(after, /name="signin"\),\n {4}path\("auth\/login\/", auth_views\.login, name="workos_login"\),/);
+    },
+  },
+  {
+    // App-level urls with `from . import views` and Django's auth views imported as auth_views:
+    // our import is a line of its own (aliased), the project's import lines stay byte for byte.
+    fixture: 'app-urls',
+    settings: 'club.settings',
+    code: 0,
+    paths: ['/members/', '/password/'],
+    homeAdded: true,
+    check: (root) => {
+      const before = readFileSync(join(fixturesDir, 'app-urls', 'club', 'urls.py'), 'utf8');
+      const after = readFileSync(join(root, 'club', 'urls.py'), 'utf8');
+      assert.ok(onlyAddsLines(before, after), after);
+      assert.match(after, /^from \. import views\nfrom \. import auth_views as workos_auth_views, home_views\n/m);
+      assert.match(after, /path\("auth\/login\/", workos_auth_views\.login, name="workos_login"\)/);
     },
   },
   {

@@ -2,7 +2,9 @@
  * Where the WorkOS routes go (src/integrate/urls.ts), for each placement the check before
  * writing may ask for, and what static reading decides on its own: a list rebuilt later
  * is not the one to add to; a home route is not added beside a variable-prefix include;
- * facts from the project's own Python (what serves "/", the template folders) win.
+ * facts from the project's own Python (what serves "/", the template folders) win; a
+ * one-line list is never made longer than the file's lines; our imports never join the
+ * project's import lines.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -94,6 +96,154 @@ describe('route placement', () => {
     assert.equal(step.status, 'manual');
     assert.equal(step.reason, 'every placement namespaced the routes');
     assert.match(step.snippet ?? '', /^urlpatterns \+= \[\n {4}path\('auth\/login\/'/);
+  });
+});
+
+// Shaped like a project that namespaces its own pages in a one-line list, then adds
+// un-namespaced ones in a closing block.
+const ONE_LINE_WRAP = `from django.urls import include, path
+
+from site_conf import views
+
+urlpatterns = [
+    path("", views.index, name="index"),
+]
+urlpatterns = [path("", include((urlpatterns, "site")))]
+
+# Outside the namespace.
+urlpatterns += [
+    path("signin/", views.signin, name="signin"),
+]
+`;
+const ONE_LINE_FINAL = `from django.urls import include, path
+
+from site_conf import views
+
+urlpatterns = [
+    path("", views.index, name="index"),
+]
+urlpatterns = [path("", include((urlpatterns, "site")))]
+`;
+
+const longest = (text: string) => Math.max(...text.split('\n').map((l) => l.length));
+/** Every line of `before` is in `after`, in order: the edit only added lines. */
+function onlyAddsLines(before: string, after: string): boolean {
+  const lines = after.split('\n');
+  let at = 0;
+  for (const line of before.split('\n')) {
+    at = lines.indexOf(line, at);
+    if (at < 0) return false;
+    at++;
+  }
+  return true;
+}
+
+describe('one-line lists keep the file\'s line length', () => {
+  test('the final list is one line and a urlpatterns += [...] block closes the file: the routes join that block', async () => {
+    const { root, result } = await plan(ONE_LINE_WRAP);
+    const text = urlsAfter(root, result)!;
+    assert.ok(onlyAddsLines(ONE_LINE_WRAP, text), text);
+    assert.ok(text.includes('urlpatterns = [path("", include((urlpatterns, "site")))]\n'), text);
+    assert.match(text, /name="signin"\),\n {4}path\("auth\/login\/", auth_views\.login, name="workos_login"\),\n {4}path\("auth\/callback\/"/);
+    assert.ok(longest(text) <= 88, text);
+    assert.match(routes(result).summary, /urlpatterns \+= \[\.\.\.\] list after the last assignment/);
+    assert.deepEqual(pythonSyntaxErrors([text]), [null]);
+  });
+
+  test('the final list is one line, nothing after it: a block of our own after it; final-list lays that list out one per line', async () => {
+    const { root, result } = await plan(ONE_LINE_FINAL);
+    const text = urlsAfter(root, result)!;
+    assert.ok(onlyAddsLines(ONE_LINE_FINAL, text), text);
+    assert.ok(text.includes('urlpatterns = [path("", include((urlpatterns, "site")))]\n\nurlpatterns += [\n    path("auth/login/"'), text);
+    assert.ok(longest(text) <= 88, text);
+
+    const spread = await plan(ONE_LINE_FINAL, { urlPlacement: 'final-list' });
+    const laid = urlsAfter(spread.root, spread.result)!;
+    assert.ok(
+      laid.includes(
+        'urlpatterns = [\n    path("auth/login/", auth_views.login, name="workos_login"),\n    path("auth/callback/", auth_views.callback, name="workos_callback"),\n    path("auth/logout/", auth_views.logout, name="workos_logout"),\n    path("auth/me/", auth_views.me, name="workos_me"),\n    path("", include((urlpatterns, "site"))),\n]\n',
+      ),
+      laid,
+    );
+    assert.ok(longest(laid) <= 88, laid);
+    assert.deepEqual(pythonSyntaxErrors([laid]), [null]);
+  });
+
+  test('a one-line first list: its line is left alone, the routes go in a block after it', async () => {
+    const urls = 'from django.urls import path\n\nfrom site_conf import views\n\nurlpatterns = [path("", views.index, name="index"), path("about/", views.about)]\n';
+    const { root, result } = await plan(urls);
+    const text = urlsAfter(root, result)!;
+    assert.ok(onlyAddsLines(urls, text), text);
+    assert.ok(text.endsWith('views.about)]\n\nurlpatterns += [\n    path("auth/login/", auth_views.login, name="workos_login"),\n    path("auth/callback/", auth_views.callback, name="workos_callback"),\n    path("auth/logout/", auth_views.logout, name="workos_logout"),\n    path("auth/me/", auth_views.me, name="workos_me"),\n]\n'), text);
+  });
+
+  test('a one-line first list with a catch-all: laid out one per line, the routes before the catch-all', async () => {
+    const urls = "from django.urls import include, path\n\nurlpatterns = [path('admin/', include('a.urls')), path('', include('cms.urls'))]\n";
+    const { root, result } = await plan(urls);
+    const text = urlsAfter(root, result)!;
+    assert.ok(text.includes("urlpatterns = [\n    path('admin/', include('a.urls')),\n    path('auth/login/', auth_views.login, name='workos_login'),\n"), text);
+    assert.ok(text.includes("    path('auth/me/', auth_views.me, name='workos_me'),\n    path('', include('cms.urls')),\n]\n"), text);
+    assert.ok(longest(text) <= 88, text);
+  });
+
+  test('urlpatterns = [] becomes a list of one route per line', async () => {
+    const urls = 'from django.urls import path\n\nurlpatterns = []\n';
+    const { root, result } = await plan(urls, { projectFacts: { homeServed: true, homeView: 'x.y', templateDirs: [] } });
+    const text = urlsAfter(root, result)!;
+    assert.ok(text.endsWith("urlpatterns = [\n    path('auth/login/', auth_views.login, name='workos_login'),\n    path('auth/callback/', auth_views.callback, name='workos_callback'),\n    path('auth/logout/', auth_views.logout, name='workos_logout'),\n    path('auth/me/', auth_views.me, name='workos_me'),\n]\n"), text);
+  });
+
+  test('a file that already has long lines keeps its one-line list one line', async () => {
+    const long = `# ${'x'.repeat(400)}\n`;
+    const urls = `${long}from django.urls import path\n\nurlpatterns = [path("a/", lambda r: None)]\n`;
+    const { root, result } = await plan(urls, { projectFacts: { homeServed: true, homeView: 'x.y', templateDirs: [] } });
+    const text = urlsAfter(root, result)!;
+    assert.match(text, /^urlpatterns = \[path\("a\/", lambda r: None\), path\("auth\/login\/".*name="workos_me"\)\]$/m);
+  });
+
+  test('append with a closing multi-line urlpatterns += [...]: the routes join it', async () => {
+    const urls = 'from django.urls import path\n\nurlpatterns = [\n    path("a/", lambda r: None),\n]\nurlpatterns += [\n    path("b/", lambda r: None),\n]\n';
+    const { root, result } = await plan(urls, { urlPlacement: 'append', projectFacts: { homeServed: true, homeView: 'x.y', templateDirs: [] } });
+    const text = urlsAfter(root, result)!;
+    assert.ok(text.endsWith('urlpatterns += [\n    path("b/", lambda r: None),\n    path("auth/login/", auth_views.login, name="workos_login"),\n    path("auth/callback/", auth_views.callback, name="workos_callback"),\n    path("auth/logout/", auth_views.logout, name="workos_logout"),\n    path("auth/me/", auth_views.me, name="workos_me"),\n]\n'), text);
+  });
+});
+
+describe('imports of our views modules', () => {
+  test('`from . import views` stays byte for byte; ours is a line of its own after it, aliased on a clash', async () => {
+    const urls = 'from django.contrib.auth import views as auth_views\nfrom django.urls import path\n\nfrom . import views\n\nurlpatterns = [\n    path("members/", views.members),\n    path("pw/", auth_views.PasswordChangeView.as_view()),\n]\n';
+    const { root, result } = await plan(urls, { projectFacts: { homeServed: false, homeView: null, templateDirs: [] } });
+    const text = urlsAfter(root, result)!;
+    assert.ok(text.startsWith('from django.contrib.auth import views as auth_views\nfrom django.urls import path\n\nfrom . import views\nfrom . import auth_views as workos_auth_views, home_views\n\nurlpatterns'), text);
+    assert.match(text, /path\("auth\/login\/", workos_auth_views\.login, name="workos_login"\)/);
+    assert.match(text, /path\("", home_views\.home, name="home"\)/);
+  });
+
+  test('`from pkg import views` (the views folder is not the urls package) stays as it was', async () => {
+    const settings = SETTINGS.replace('ROOT_URLCONF = "site_conf.urls"', 'ROOT_URLCONF = "site_conf.routing.main"');
+    const urls = 'from django.urls import path\n\nfrom site_conf import views\n\nurlpatterns = [\n    path("members/", views.members),\n]\n';
+    const { root, result } = await plan('', { projectFacts: { homeServed: true, homeView: 'x.y', templateDirs: [] } }, {
+      'site_conf/settings.py': settings,
+      'site_conf/routing/__init__.py': '',
+      'site_conf/routing/main.py': urls,
+    });
+    const text = result.changes.find((c) => c.file === join(root, 'site_conf', 'routing', 'main.py'))!.after;
+    assert.ok(text.startsWith('from django.urls import path\n\nfrom site_conf import views\nfrom site_conf import auth_views\n\nurlpatterns'), text);
+  });
+
+  test('a top-level urls module: `import views` stays, `import auth_views` and `import home_views` follow the project\'s imports', async () => {
+    const root = tempDir('authkit-toplevel-');
+    const files: Record<string, string> = {
+      'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "settings")\n',
+      'settings.py': SETTINGS.replace('"site_conf.urls"', '"urls"'),
+      'views.py': 'def members(request):\n    return None\n',
+      'urls.py': 'from django.urls import path\n\nimport views\n\nurlpatterns = [\n    path("members/", views.members),\n]\n',
+    };
+    for (const [path, text] of Object.entries(files)) writeFileSync(join(root, path), text);
+    const model = await discover(root, { env: {}, probeInterpreter: false });
+    const result = planIntegration(model, { apiKey: 'sk_test_placement000', clientId: 'client_p', replaceExistingEnvValues: false, projectFacts: { homeServed: false, homeView: null, templateDirs: [] } });
+    const text = result.changes.find((c) => c.file === join(root, 'urls.py'))!.after;
+    assert.ok(text.startsWith('from django.urls import path\n\nimport views\n\nimport auth_views\nimport home_views\n\nurlpatterns'), text);
   });
 });
 
