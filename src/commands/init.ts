@@ -3,18 +3,18 @@
  * The command only sequences the pipeline and talks to the user; each stage lives in
  * its own folder.
  */
-import { dirname, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { discover } from '../discover/index.js';
 import { unsupportedDjangoMessage } from '../discover/django-version.js';
 import { installedWorkosVersion, oldSdkMessage } from '../install/sdk-version.js';
 import { pinInstalled } from '../install/pin-installed.js';
 import { keepOrRollBack } from '../install/roll-back.js';
-import { holdInstalled, noReleaseFits } from '../install/fit-installed.js';
+import { holdInstalled, lockedVersions, noReleaseFits } from '../install/fit-installed.js';
 import { installedOnNextRun, missingForNoInstall, noInstallMessage } from '../install/no-install-check.js';
 import { requirementName } from '../integrate/requirements.js';
 import { neededPackages } from '../integrate/needed-packages.js';
 import { installSpecs, MIN_WORKOS } from '../install/packages.js';
-import { compareStates, describeChange, environmentState } from '../install/environment-state.js';
+import { compareStates, describeChange, distributionsIn, environmentState, type EnvironmentState } from '../install/environment-state.js';
 import { flowAfterInit } from '../flow/after-init.js';
 import { needsMigrate } from '../verify/migrate-step.js';
 import type { ProjectModel } from '../discover/model.js';
@@ -332,7 +332,7 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
       const stateBefore = await environmentState(model.python, model.projectRoot, io.env);
       let result: InstallResult;
       let heldInstalled = false;
-      const held = holdInstalled(command, stateBefore);
+      const held = holdInstalled(command, heldState(model, command, stateBefore));
       if (held) {
         try {
           result = await runInstall(model, held.command, applied, io, flags.json);
@@ -488,6 +488,16 @@ async function promptCredential(io: Io, key: string, prefix: string, secret: boo
 }
 
 /** The package manager's files already list both packages (so `uv add` and friends have nothing to record). */
+/** What the install holds at its versions: uv.lock in a locked uv project, else what is installed. */
+function heldState(model: ProjectModel, command: InstallCommand, state: EnvironmentState | null): Pick<EnvironmentState, 'packages'> | null {
+  if (command.manager === 'uv') {
+    const lock = readUtf8IfExists(join(command.cwd, 'uv.lock'));
+    if (lock !== null) return lockedVersions(lock);
+  }
+  // A uv virtualenv has no pip (no state), but its .dist-info folders say what is installed.
+  return state ?? (model.python.venv ? { packages: distributionsIn(model.python.venv) } : null);
+}
+
 function dependenciesDeclared(model: ProjectModel, command: InstallCommand): boolean {
   return command.packages.every((spec) => declared(model, command, spec));
 }

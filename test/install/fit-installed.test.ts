@@ -3,7 +3,7 @@
  * that fits the packages the project already has, holding each at its `pip freeze` version,
  * and only when no release fits does it install with upgrades, which it then shows. Real pip
  * in real virtualenvs from PyPI: cryptography 43.0.3 is met by a 5.x release (workos 10 wants
- * cryptography ~=50); cryptography 41.0.7 by none from 5.13.0 on.
+ * cryptography ~=50); cryptography 41.0.7 by none from 5.13.0 on. uv holds what uv.lock pins.
  */
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -69,5 +69,27 @@ describe('pip installs the newest workos that fits what is installed', () => {
     const upgrade = report.install.changedPackages?.find((c) => c.name.toLowerCase() === 'cryptography');
     assert.equal(upgrade?.from, '41.0.7');
     assert.match(run.stderr, /the project had installed:\n(?:  .*\n)*  cryptography 41\.0\.7 -> \S+\n/);
+  });
+
+  it('uv: holds what uv.lock pins (cryptography 43.0.3, locked through a loose requirement), so workos 10 does not raise it', async () => {
+    const dir = copyFixture('minimal');
+    const pyproject = (crypto: string) => `[project]\nname = "mini"\nversion = "0.1.0"\nrequires-python = ">=3.10"\ndependencies = ["django>=4.2", "${crypto}"]\n`;
+    writeFileSync(join(dir, '.gitignore'), '.venv/\n');
+    const env = toolEnv({ AUTHKIT_DJANGO_STATE_DIR: stateDir(), NO_COLOR: '1' });
+    // Lock at 43.0.3, then loosen the requirement: uv keeps the locked version, as in a project locked a while ago.
+    writeFileSync(join(dir, 'pyproject.toml'), pyproject('cryptography==43.0.3'));
+    await runTool(['uv', 'lock', '--quiet'], dir, env);
+    writeFileSync(join(dir, 'pyproject.toml'), pyproject('cryptography>=41'));
+    await runTool(['uv', 'lock', '--quiet'], dir, env);
+    assert.match(readFileSync(join(dir, 'uv.lock'), 'utf8'), /name = "cryptography"\nversion = "43\.0\.3"/);
+    gitInit(dir);
+    const run = await cli(['init', '--yes', '--json', '--no-verify', ...KEYS], { cwd: dir, env });
+    const report = JSON.parse(run.stdout) as InstallReport;
+    assert.equal(report.install.status, 'installed', run.stderr);
+    assert.equal(report.install.heldInstalled, true);
+    const lock = readFileSync(join(dir, 'uv.lock'), 'utf8');
+    assert.match(lock, /name = "cryptography"\nversion = "43\.0\.3"/);
+    assert.match(lock, /name = "workos"\nversion = "5\./);
+    assert.doesNotMatch(readFileSync(join(dir, 'pyproject.toml'), 'utf8'), /constraint/);
   });
 });
