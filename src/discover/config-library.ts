@@ -7,7 +7,8 @@
 import { dirname, join } from 'node:path';
 import { allAssignments, findCalls, findImports, keywordArgument, positionalArguments } from '../python/locate.js';
 import { lineOf, parsePython, type Node, type Tree } from '../python/parser.js';
-import { evaluatePath, pathScope } from '../integrate/path-values.js';
+import { evaluatePath, pathScope, type PathScope } from '../integrate/path-values.js';
+import { onlyTestsExistenceOf } from './exists-guard.js';
 
 export type ConfigLibraryName = 'django-environ' | 'python-decouple' | 'environs' | 'python-dotenv';
 
@@ -24,7 +25,7 @@ export interface EnvLoader {
   library: ConfigLibraryName;
   file: string;
   line: number;
-  /** At module level outside any if / for / while / except / function: runs on every load. */
+  /** At module level outside any if / for / while / except / function (an `if` that only tests the loaded file exists allowed): runs on every load. */
   unconditional: boolean;
   /** The file it reads (absolute) when static reading can tell; null otherwise. */
   reads: string | null;
@@ -59,12 +60,23 @@ const CONDITIONAL_PARENTS = new Set([
   'boolean_operator',
 ]);
 
-/** True when `node` runs whenever the module runs (a try body and a with body do). */
-export function runsUnconditionally(node: Node): boolean {
-  for (let current = node.parent; current; current = current.parent) {
+/**
+ * True when `node` runs whenever the module runs (a try body and a with body do). An `if`
+ * for which `passes(ifStatement)` holds does not count against it when `node` is in its own
+ * block (a guard that only tests the loaded file exists: see exists-guard.ts).
+ */
+export function runsUnconditionally(node: Node, passes: (ifStatement: Node) => boolean = () => false): boolean {
+  let child = node;
+  for (let current = node.parent; current; child = current, current = current.parent) {
+    if (current.type === 'if_statement' && child.id === current.childForFieldName('consequence')?.id && passes(current)) continue;
     if (CONDITIONAL_PARENTS.has(current.type)) return false;
   }
   return true;
+}
+
+/** The path argument a loader is given (`dotenv_path=`, `env_file=`, `path=`, or the first positional). */
+function loadedArgument(call: Node, keyword: string): Node | null {
+  return keywordArgument(call, keyword) ?? positionalArguments(call)[0] ?? null;
 }
 
 /** Names an import binds for a module's attribute: `from environ import Env as E` -> E for Env. */
@@ -98,12 +110,19 @@ function instanceOf(tree: Tree, callees: string[]): { name: string; statement: N
   return null;
 }
 
-function pathArgument(call: Node, keyword: string, tree: Tree, file: string, dunder: string, relativeTo: string): { given: boolean; path: string | null } {
-  const arg = keywordArgument(call, keyword) ?? positionalArguments(call)[0] ?? null;
+function pathArgument(call: Node, keyword: string, scope: PathScope): { given: boolean; path: string | null } {
+  const arg = loadedArgument(call, keyword);
   if (!arg) return { given: false, path: null };
-  const value = evaluatePath(arg, pathScope(tree, dunder, relativeTo));
-  void file;
-  return { given: true, path: value?.path ?? null };
+  return { given: true, path: evaluatePath(arg, scope)?.path ?? null };
+}
+
+/** Whether a loader call runs on every load, a guard testing only that its own file exists allowed. */
+function loaderRuns(call: Node, keyword: string, scope: PathScope): { unconditional: boolean; guarded: boolean } {
+  const plain = runsUnconditionally(call);
+  if (plain) return { unconditional: true, guarded: false };
+  const arg = loadedArgument(call, keyword);
+  const guarded = runsUnconditionally(call, (ifStatement) => onlyTestsExistenceOf(ifStatement, arg, scope));
+  return { unconditional: guarded, guarded };
 }
 
 /**
@@ -117,6 +136,7 @@ export function readConfig(files: SettingsText[], dunderFile: DunderFile, relati
     const tree = parsePython(text);
     const dunder = dunderFile(file);
     const here = dirname(dunder);
+    const scope = pathScope(tree, dunder, relativeTo);
 
     // django-environ: env = environ.Env(...); environ.Env.read_env(...) / env.read_env(...).
     const environModule = moduleAliases(tree, 'environ');
@@ -130,25 +150,28 @@ export function readConfig(files: SettingsText[], dunderFile: DunderFile, relati
 
     const readEnvCallees = new Set([...environClass.map((c) => `${c}.read_env`), ...(environInstance ? [`${environInstance.name}.read_env`] : [])]);
     for (const call of findCalls(tree, (t) => readEnvCallees.has(t))) {
-      const arg = pathArgument(call, 'env_file', tree, file, dunder, relativeTo);
+      const arg = pathArgument(call, 'env_file', scope);
       loaders.push({
         library: 'django-environ',
         file,
         line: lineOf(call),
-        unconditional: runsUnconditionally(call),
+        unconditional: loaderRuns(call, 'env_file', scope).unconditional,
         reads: arg.given ? arg.path : join(here, '.env'),
         call: call.text,
       });
     }
     if (environsInstance) {
       for (const call of findCalls(tree, `${environsInstance.name}.read_env`)) {
-        const arg = pathArgument(call, 'path', tree, file, dunder, relativeTo);
+        const arg = pathArgument(call, 'path', scope);
+        const runs = loaderRuns(call, 'path', scope);
+        // read_env(path) searches upward from a missing path, unless a guard made sure it is there.
+        const searched = (path: string) => (runs.guarded ? path : searchUp(dirname(path), [baseName(path)], exists) ?? path);
         loaders.push({
           library: 'environs',
           file,
           line: lineOf(call),
-          unconditional: runsUnconditionally(call),
-          reads: arg.given ? (arg.path ? searchUp(dirname(arg.path), [baseName(arg.path)], exists) ?? arg.path : null) : searchUp(here, ['.env'], exists),
+          unconditional: runs.unconditional,
+          reads: arg.given ? (arg.path ? searched(arg.path) : null) : searchUp(here, ['.env'], exists),
           call: call.text,
         });
       }
@@ -172,13 +195,13 @@ export function readConfig(files: SettingsText[], dunderFile: DunderFile, relati
     // python-dotenv: load_dotenv(...) (imported from dotenv, or dotenv.load_dotenv).
     const loadNames = new Set([...boundNames(tree, 'dotenv', 'load_dotenv'), ...moduleAliases(tree, 'dotenv').map((m) => `${m}.load_dotenv`)]);
     for (const call of findCalls(tree, (t) => loadNames.has(t))) {
-      const arg = pathArgument(call, 'dotenv_path', tree, file, dunder, relativeTo);
+      const arg = pathArgument(call, 'dotenv_path', scope);
       const findDotenv = call.text.includes('find_dotenv');
       loaders.push({
         library: 'python-dotenv',
         file,
         line: lineOf(call),
-        unconditional: runsUnconditionally(call),
+        unconditional: loaderRuns(call, 'dotenv_path', scope).unconditional,
         reads: arg.given && !findDotenv ? arg.path : searchUp(here, ['.env'], exists),
         call: call.text,
       });

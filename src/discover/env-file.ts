@@ -14,6 +14,8 @@ export interface EnvFileReading {
   /** DJANGO_SETTINGS_MODULE from the file, when it sets one. */
   settingsModule: string | null;
   settingsModuleLine: number | null;
+  /** The file that sets it: the project's .env, never .env.workos. */
+  settingsModuleFile: string | null;
 }
 
 /**
@@ -36,7 +38,7 @@ export function readEnvFile(cache: SourceCache, projectRoot: string, repoRoot: s
     apiKeyPrefixOk: false,
     clientIdPrefixOk: false,
   };
-  const reading: EnvFileReading = { info, settingsModule: null, settingsModuleLine: null };
+  const reading: EnvFileReading = { info, settingsModule: null, settingsModuleLine: null, settingsModuleFile: null };
   for (const entry of parseEnvEntries((file && cache.text(file)) ?? '')) {
     if (entry.key === 'WORKOS_API_KEY' && entry.value !== '') {
       info.hasApiKey = true;
@@ -50,6 +52,7 @@ export function readEnvFile(cache: SourceCache, projectRoot: string, repoRoot: s
     if (entry.key === 'DJANGO_SETTINGS_MODULE' && entry.value !== '') {
       reading.settingsModule = entry.value;
       reading.settingsModuleLine = entry.line;
+      reading.settingsModuleFile = projectEnv;
     }
   }
   return reading;

@@ -54,7 +54,7 @@ export async function discover(dir: string, options: DiscoverOptions = {}): Prom
       projectRoot,
       repoRoot,
       override: options.settings,
-      envFile: { file: envFile.info.file, module: envFile.settingsModule },
+      envFile: { file: envFile.settingsModuleFile ?? envFile.info.file, module: envFile.settingsModule },
     },
     roots,
   );

@@ -9,6 +9,7 @@ import type { StepOutcome } from '../plan/types.js';
 import { dictValue, findAssignments, sequenceLiteral } from '../python/locate.js';
 import { lineOf, parsePython } from '../python/parser.js';
 import { insertIntoSequence } from '../python/splice.js';
+import { lastBindingOf, namesUsed } from '../python/bindings.js';
 import { preferredQuote, pythonString } from '../python/style.js';
 import { evaluatePath, expressionFor, joinExpression, pathScope } from './path-values.js';
 import type { PlanContext } from './context.js';
@@ -76,9 +77,16 @@ function templateDir(ctx: PlanContext): TemplateDir | StepOutcome {
   if (!dirs) return manual('TEMPLATES DIRS is not a list literal', lineOf(django));
   // Nothing usable in DIRS: add the project's templates folder, named the way the file names paths.
   const quote = preferredQuote(tree);
-  const base = expressionFor(ctx.model.projectRoot, scope);
+  // Only names bound above TEMPLATES can be read inside it.
+  const above = (name: string) => (lastBindingOf(tree, [name])?.startIndex ?? -1) < assignment.statement.startIndex;
+  const base = expressionFor(ctx.model.projectRoot, { ...scope, names: new Map([...scope.names].filter(([name]) => above(name))) });
   if (!base) return manual(`the project folder is not above ${ctx.display(file)}`, lineOf(django));
   const entry = joinExpression(base, pythonString('templates', quote));
+  // The entry goes inside TEMPLATES: every name it reads must be bound above it.
+  const bound = lastBindingOf(tree, namesUsed(entry));
+  if (bound && bound.startIndex > assignment.statement.startIndex) {
+    return manual(`${entry} reads a name bound only below TEMPLATES (line ${lineOf(bound)})`, lineOf(django));
+  }
   editPython(ctx, file, (source) => insertIntoSequence(source, dirs, entry, dirs.elements.length));
   ensureImports(ctx, file, entry);
   return {

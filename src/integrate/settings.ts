@@ -10,6 +10,7 @@ import { findAssignments, importsName, sequenceLiteral, stringLiteralValue, type
 import { firstSyntaxError, lineOf, parsePython, type Node, type Tree } from '../python/parser.js';
 import { insertIntoSequence } from '../python/splice.js';
 import { addImport, appendBlock, insertAfterWithBlankLines } from '../python/statements.js';
+import { lastBindingOf, namesUsed } from '../python/bindings.js';
 import { preferredQuote, pythonString, type Quote } from '../python/style.js';
 import { expressionFor, joinExpression, pathScope } from './path-values.js';
 import type { PlanContext } from './context.js';
@@ -159,12 +160,10 @@ function planLoadDotenv(ctx: PlanContext, file: string, outcomes: StepOutcome[])
       ? `# include() runs this file in ${ctx.display(includedBy)}: __file__ is that file.${detectEolOf(ctx.workspace.read(where)!)}${call}`
       : call;
   editPython(ctx, where, (t, tr) => {
-    // After the names it uses (BASE_DIR, the env reader), else after the imports.
-    const anchors = [
-      base?.boundBy ? findAssignments(tr, base.boundBy).find((a) => !a.conditional)?.statement : undefined,
-      library ? findAssignments(tr, library.reader).find((a) => !a.conditional)?.statement : undefined,
-    ].filter((n): n is Node => !!n);
-    const anchor = anchors.sort((a, b) => b.startIndex - a.startIndex)[0] ?? leadingImportEnd(tr);
+    // After the imports, and after every line binding a name it uses (BASE_DIR, the env
+    // reader, load_dotenv, os, Path), wherever the project put them.
+    const anchors = [leadingImportEnd(tr), lastBindingOf(tr, namesUsed(call))].filter((n): n is Node => !!n);
+    const anchor = anchors.sort((a, b) => b.startIndex - a.startIndex)[0];
     return insertAfterWithBlankLines(t, anchor ?? tr.rootNode.namedChildren[0]!, statement);
   });
   outcomes.push({ id: 'settings.load-dotenv', status: 'change', file: where, summary: `load ${ctx.display(target)} in ${shown} (${call})` });
@@ -269,8 +268,12 @@ function planKeys(ctx: PlanContext, file: string, outcomes: StepOutcome[]): void
     editPython(ctx, file, (t, tr) => addImport(t, tr, { statement: 'import os', module: 'os', section: 'stdlib' }, firstParty(ctx)));
   }
   editPython(ctx, file, (t, tr) => {
+    const block = lines.join(detectEolOf(t));
     const local = localSettingsImport(tr);
-    return local ? insertBefore(t, local, lines.join(detectEolOf(t))) : appendBlock(t, tr, lines.join(detectEolOf(t)));
+    const placed = local ? insertBefore(t, local, block) : appendBlock(t, tr, block);
+    // Before a local-settings import, unless a name the block reads is bound only there or below.
+    const bound = lastBindingOf(tr, namesUsed(block));
+    return bound && bound.startIndex >= commonPrefixLength(t, placed) ? insertAfterWithBlankLines(t, bound, block) : placed;
   });
   outcomes.push(...added);
 }
@@ -311,6 +314,13 @@ function insertBefore(source: string, node: Node, block: string): string {
   const before = source.slice(0, start);
   const lead = before === '' || /(\r?\n){2}$/.test(before) ? '' : eol;
   return `${before}${lead}${block}${eol}${eol}${source.slice(start)}`;
+}
+
+/** How many leading characters two strings share (where an insertion starts). */
+function commonPrefixLength(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
 }
 
 function detectEolOf(text: string): string {

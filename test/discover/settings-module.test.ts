@@ -91,6 +91,71 @@ describe('settings module source', () => {
   });
 });
 
+describe('manage.py choosing other settings for the test runner (fixture test-settings-argv)', () => {
+  /** The fixture with its .env (absent when null) and, when given, another main() body. */
+  function argvProject(envText: string | null, main?: string): string {
+    const dir = copyFixture('test-settings-argv');
+    if (envText !== null) writeFileSync(join(dir, '.env'), envText);
+    if (main !== undefined) {
+      const manage = join(dir, 'manage.py');
+      const text = readFileSync(manage, 'utf8');
+      writeFileSync(manage, text.replace(/def main\(\):\n[\s\S]*?(?= {4}from django)/, `def main():\n${main}`));
+    }
+    return dir;
+  }
+  const LOCAL_ENV = 'DJANGO_SETTINGS_MODULE=proj.settings.local\n';
+
+  it('the setdefault for `manage.py test` is passed over; config("DJANGO_SETTINGS_MODULE") is the .env\'s value', async () => {
+    const dir = argvProject(LOCAL_ENV);
+    const got = await found(dir);
+    assert.deepEqual([got.module, got.source, got.file], ['proj.settings.local', join(dir, '.env'), join(dir, 'proj', 'settings', 'base.py')]);
+    assert.deepEqual(got.problems, []);
+  });
+
+  it('once init has made .env.workos beside it, the module is still said to come from the .env', async () => {
+    const dir = argvProject(LOCAL_ENV);
+    writeFileSync(join(dir, '.env.workos'), 'WORKOS_API_KEY=sk_test_x\n');
+    const got = await found(dir);
+    assert.deepEqual([got.module, got.source], ['proj.settings.local', join(dir, '.env')]);
+  });
+
+  it('an exported DJANGO_SETTINGS_MODULE still wins when the project runs', async () => {
+    const model = await discover(argvProject(LOCAL_ENV), { env: { PATH: '' } });
+    assert.equal(runtimeSettingsModule(model, { DJANGO_SETTINGS_MODULE: 'proj.settings.test' }), 'proj.settings.test');
+    assert.equal(runtimeSettingsModule(model, {}), 'proj.settings.local');
+  });
+
+  const shapes: [string, string][] = [
+    ['"test" in sys.argv', '    if "test" in sys.argv:\n        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings.test")\n    else:\n        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings.local")\n'],
+    ['sys.argv[1:2] == ["test"]', '    if sys.argv[1:2] == ["test"]:\n        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings.test")\n    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings.local")\n'],
+    ['a name bound to the test', '    testing = len(sys.argv) > 1 and sys.argv[1] == "test"\n    if testing:\n        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings.test")\n    else:\n        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings.local")\n'],
+    ['"test" not in sys.argv, the test settings in the else', '    if "test" not in sys.argv:\n        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings.local")\n    else:\n        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings.test")\n'],
+    ['a conditional expression', '    os.environ.setdefault(\n        "DJANGO_SETTINGS_MODULE", "proj.settings.test" if "test" in sys.argv else "proj.settings.local"\n    )\n'],
+    ['os.environ.get with a default, no .env', '    if "test" in sys.argv:\n        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings.test")\n    os.environ.setdefault("DJANGO_SETTINGS_MODULE", os.environ.get("DJANGO_SETTINGS_MODULE", "proj.settings.local"))\n'],
+    ['config with a default, no .env', '    os.environ.setdefault("DJANGO_SETTINGS_MODULE", config("DJANGO_SETTINGS_MODULE", default="proj.settings.local"))\n'],
+  ];
+  for (const [name, main] of shapes) {
+    it(name, async () => {
+      const dir = argvProject(null, main);
+      const got = await found(dir);
+      assert.deepEqual([got.module, got.source, got.problems], ['proj.settings.local', join(dir, 'manage.py'), []]);
+    });
+  }
+
+  it('os.getenv with a default: the .env\'s value when it names one', async () => {
+    const dir = argvProject(LOCAL_ENV, '    os.environ.setdefault("DJANGO_SETTINGS_MODULE", os.getenv("DJANGO_SETTINGS_MODULE", "proj.settings.test"))\n');
+    const got = await found(dir);
+    assert.deepEqual([got.module, got.source], ['proj.settings.local', join(dir, '.env')]);
+  });
+
+  it('config() without a default and no .env: a problem with its line, not the test settings', async () => {
+    const dir = argvProject(null);
+    const got = await found(dir);
+    assert.deepEqual([got.module, got.source], ['proj.settings.base', 'search']);
+    assert.deepEqual(got.problems.filter((p) => p.code === 'settings-module-computed').map((p) => p.line), [13]);
+  });
+});
+
 describe('runtimeSettingsModule: the module Django loads when the project runs', () => {
   const found = { settingsModule: 'proj.settings.base', settingsModuleSource: '/p/proj/wsgi.py' };
   it('an exported DJANGO_SETTINGS_MODULE wins over the one discovery found', () => {

@@ -169,6 +169,23 @@ describe('settings: load_dotenv and the WorkOS settings', () => {
     assertValidPython(text);
   });
 
+  test('unusual layout: load_dotenv imported below BASE_DIR: the added load goes below that import', async () => {
+    const settings = SETTINGS.replace('BASE_DIR = Path(__file__).resolve().parent.parent\n', 'BASE_DIR = Path(__file__).resolve().parent.parent\n\nimport os\nfrom dotenv import load_dotenv\n');
+    const { root, result } = await plan({ 'site_conf/settings.py': settings });
+    const text = after(root, result, 'site_conf/settings.py')!;
+    assert.match(text, /\nfrom dotenv import load_dotenv\n\nload_dotenv\(BASE_DIR \/ "\.env"\)\n/);
+    assert.equal((text.match(/^from dotenv import load_dotenv$/gm) ?? []).length, 1);
+    assertValidPython(text);
+  });
+
+  test('unusual layout: os imported only below a trailing local-settings import: the keys go below it', async () => {
+    const settings = `${SETTINGS}\ntry:\n    from .local import *  # noqa\nexcept ImportError:\n    pass\n\nimport os\n`;
+    const { root, result } = await plan({ 'site_conf/settings.py': settings });
+    const text = after(root, result, 'site_conf/settings.py')!;
+    assert.match(text, /\nimport os\n\n# WorkOS AuthKit: credentials come from the environment \(the \.env file in development\)\.\nWORKOS_API_KEY = os\.environ\.get/);
+    assertValidPython(text);
+  });
+
   test('refuses safely: a settings file with a syntax error stops the plan, naming the line', async () => {
     await assert.rejects(
       plan({ 'site_conf/settings.py': `${SETTINGS}\nDEBUG = (\n` }),
@@ -284,6 +301,22 @@ describe('generated files and the home page', () => {
     const { root, result } = await plan({ 'site_conf/settings.py': settings });
     assert.ok(result.changes.some((c) => c.file === join(root, 'site_templates', 'home.html')));
     assert.doesNotMatch(after(root, result, 'site_conf/settings.py')!, /"templates"/);
+  });
+
+  test('home: BASE_DIR assigned only below TEMPLATES is not used inside it', async () => {
+    const settings = SETTINGS.replace('BASE_DIR = Path(__file__).resolve().parent.parent\n', '') + '\nBASE_DIR = Path(__file__).resolve().parent.parent\n';
+    const { root, result } = await plan({ 'site_conf/settings.py': settings });
+    const text = after(root, result, 'site_conf/settings.py')!;
+    assert.match(text, /"DIRS": \[Path\(__file__\)\.resolve\(\)\.parents\[1\] \/ "templates"\]/);
+    assertValidPython(text);
+  });
+
+  test('home: refuses safely when the path it would add reads a name imported only below TEMPLATES', async () => {
+    const settings = SETTINGS.replace('from pathlib import Path\n\nBASE_DIR = Path(__file__).resolve().parent.parent\n', '') + '\nfrom pathlib import Path\n';
+    const { result } = await plan({ 'site_conf/settings.py': settings });
+    const step = outcome(result, 'home.template-dirs');
+    assert.equal(step.status, 'manual');
+    assert.match(step.reason ?? '', /bound only below TEMPLATES/);
   });
 
   test('home: an app included at "" that serves "" is the home page: left alone, snippet offered', async () => {
