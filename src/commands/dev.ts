@@ -8,6 +8,7 @@ import { discover } from '../discover/index.js';
 import { stopAll, watchSignals } from '../flow/cleanup.js';
 import { loadOrInstallEmulator } from '../flow/emulator-install.js';
 import { startEmulator, type RunningEmulator } from '../flow/emulator.js';
+import { tokenTtlLine } from '../flow/token-resign.js';
 import { runManageCommand } from '../flow/manage-command.js';
 import { choosePort, parsePort } from '../flow/ports.js';
 import { registerProjectSecrets } from '../flow/project-secrets.js';
@@ -21,7 +22,7 @@ import { lineWidth, palette, writeLine, type Io } from '../util/output.js';
 import { redactSecrets, secretsFromEnv } from '../util/secrets.js';
 import { renderProjectChecks, renderSummary } from '../verify/render.js';
 import { runProjectChecks } from '../verify/run-project-checks.js';
-import { discoverOptions, stringOption } from './options.js';
+import { discoverOptions, stringOption, tokenTtlOption } from './options.js';
 import { writeJsonReport } from '../util/json-report.js';
 
 const DEFAULT_PORT = 8000;
@@ -41,6 +42,7 @@ export async function runDev(args: CommandArgs, io: Io): Promise<number> {
   const preferredPort = portOption(args, 'port') ?? DEFAULT_PORT;
   const emulatorPort = portOption(args, 'emulator-port');
   const migrate = args.values.migrate === true;
+  const tokenTtl = tokenTtlOption(args);
 
   const model = await discover(args.dir, discoverOptions(args, io));
   registerProjectSecrets(model, io.env);
@@ -70,7 +72,7 @@ export async function runDev(args: CommandArgs, io: Io): Promise<number> {
     const notes: string[] = [];
     const emulatorChoice = emulatorPort === undefined ? null : await choosePort(emulatorPort);
     if (emulatorChoice && emulatorChoice.busy.length > 0) notes.push(`emulator port ${emulatorPort} is in use; using ${emulatorChoice.port}`);
-    emulator = await unlessInterrupted(startEmulator(loaded, { port: emulatorChoice?.port ?? 0 }));
+    emulator = await unlessInterrupted(startEmulator(loaded, { port: emulatorChoice?.port ?? 0, tokenTtl }));
     if (!emulator) return EXIT.ok;
     registerProjectSecrets(model, {}, [emulator.apiKey]);
     const workos = { baseUrl: emulator.url, apiKey: emulator.apiKey, clientId: emulator.clientId };
@@ -136,11 +138,13 @@ export async function runDev(args: CommandArgs, io: Io): Promise<number> {
     if (args.values.json === true) {
       // One line a program can wait for: everything it needs to drive the site.
       const site = `${server.url}/`;
-      writeJsonReport(io, 'dev', { site, loginUrl: `${server.url}/auth/login/`, emulator: emulator.url, user: emulator.user.email, notes }, 0);
+      const ttl = emulator.tokenTtl === undefined ? {} : { tokenTtl: emulator.tokenTtl };
+      writeJsonReport(io, 'dev', { site, loginUrl: `${server.url}/auth/login/`, emulator: emulator.url, user: emulator.user.email, ...ttl, notes }, 0);
     } else {
     say('');
     say(`${p.bold('authkit-django dev')}: ${model.managePy} against WorkOS's emulator`);
     say(`  WorkOS emulator  ${emulator.url}  ${p.dim(`(workos ${emulator.version}; signs in ${emulator.user.email}, no password)`)}`);
+    if (emulator.tokenTtl !== undefined) say(`                   ${p.dim(tokenTtlLine(emulator.tokenTtl, emulator.url, emulator.clientId))}`);
     say(`  Django           ${p.cyan(`${server.url}/`)}  ${p.bold('<- open this and click "Log in"')}`);
     for (const note of notes) say(`  ${p.yellow('!')} ${note}`);
     say(p.dim("  WORKOS_* come from the emulator for this run only; the project's .env is not changed."));

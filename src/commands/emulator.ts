@@ -8,11 +8,12 @@
 import { stopAll, watchSignals } from '../flow/cleanup.js';
 import { loadEmulator } from '../flow/emulator-loader.js';
 import { DEFAULT_TEST_USER, startEmulator } from '../flow/emulator.js';
+import { tokenTtlLine } from '../flow/token-resign.js';
 import { parsePort } from '../flow/ports.js';
 import type { CommandArgs } from '../main.js';
 import { EXIT, UsageError, UserError } from '../util/errors.js';
 import { palette, writeLine, type Io } from '../util/output.js';
-import { stringOption } from './options.js';
+import { stringOption, tokenTtlOption } from './options.js';
 import { writeJsonReport } from '../util/json-report.js';
 
 export async function runEmulator(args: CommandArgs, io: Io): Promise<number> {
@@ -22,17 +23,25 @@ export async function runEmulator(args: CommandArgs, io: Io): Promise<number> {
   if (port === null) throw new UsageError(`--port must be a port number from 1 to 65535; got "${portText}"`);
   const email = stringOption(args.values.email) ?? DEFAULT_TEST_USER.email;
   if (!/^[^@\s]+@[^@\s]+$/.test(email)) throw new UsageError(`--email must be an email address; got "${email}"`);
+  const tokenTtl = tokenTtlOption(args);
 
   const loaded = await loadEmulator({ env: io.env });
   const signals = watchSignals();
   let running;
   try {
-    running = await startEmulator(loaded, { port, user: { ...DEFAULT_TEST_USER, email } });
+    running = await startEmulator(loaded, { port, user: { ...DEFAULT_TEST_USER, email }, tokenTtl });
   } catch (error) {
     signals.dispose();
     throw new UserError((error as Error).message);
   }
-  const info = { url: running.url, apiKey: running.apiKey, clientId: running.clientId, port: running.port, email: running.user.email };
+  const info = {
+    url: running.url,
+    apiKey: running.apiKey,
+    clientId: running.clientId,
+    port: running.port,
+    email: running.user.email,
+    ...(running.tokenTtl === undefined ? {} : { tokenTtl: running.tokenTtl }),
+  };
   if (json) {
     writeJsonReport(io, 'emulator', info, 0);
   } else {
@@ -42,6 +51,7 @@ export async function runEmulator(args: CommandArgs, io: Io): Promise<number> {
     writeLine(io.stdout, `  WORKOS_API_KEY=${running.apiKey}   ${p.dim("(the emulator's fixed test key, not a WorkOS secret)")}`);
     writeLine(io.stdout, `  WORKOS_CLIENT_ID=${running.clientId}`);
     writeLine(io.stdout, `  signs in ${running.user.email} without a password`);
+    if (running.tokenTtl !== undefined) writeLine(io.stdout, `  ${tokenTtlLine(running.tokenTtl, running.url, running.clientId)}`);
     writeLine(io.stdout, p.dim('Press Ctrl+C to stop.'));
   }
   const stdinClosed = new Promise<void>((resolve) => {

@@ -68,3 +68,14 @@ export function viewsOption(args: CommandArgs): string | undefined {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--views ${value}: no such folder`);
   return dir;
 }
+
+/** `--token-ttl SECONDS`: a whole number of seconds, 1 or more (absent: the emulator's own hour). */
+export function tokenTtlOption(args: CommandArgs): number | undefined {
+  const value = stringOption(args.values['token-ttl']);
+  if (value === undefined) return undefined;
+  const seconds = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(seconds) || seconds < 1) {
+    throw new UsageError(`--token-ttl must be a whole number of seconds, 1 or more; got "${value}"`);
+  }
+  return seconds;
+}

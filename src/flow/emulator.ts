@@ -8,11 +8,14 @@
  * answer, so a 5.x project could not log in against the emulator although it would
  * against WorkOS. The relay sets that one field to null (what the SDKs read as "not
  * reported") and passes every other byte through. It also keeps the public port on the
- * loopback interface.
+ * loopback interface. With a token lifetime (`--token-ttl`), it also re-signs the access
+ * tokens of those answers to expire that soon, and adds its key to the JWKS answers
+ * (token-resign.ts); without one, nothing else changes.
  */
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { track } from './cleanup.js';
 import type { EmulatorInstance, LoadedEmulator } from './emulator-loader.js';
+import { createTokenResigner, isJwksPath, resignAuthenticateAnswer, type AuthenticateRequest, type TokenResigner } from './token-resign.js';
 
 /** The client id the emulator accepts (it does not check client ids; WorkOS's CLI uses this one). */
 export const EMULATOR_CLIENT_ID = 'client_emulate';
@@ -36,6 +39,8 @@ export interface RunningEmulator {
   /** workos package version and where it was found. */
   version: string;
   source: LoadedEmulator['source'];
+  /** Seconds the relay's re-signed access tokens last; absent: the emulator's own (one hour). */
+  tokenTtl?: number;
   /** Stops the relay and the emulator; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -44,6 +49,8 @@ export interface StartEmulatorOptions {
   /** The relay's port (0 or absent: any free port). */
   port?: number;
   user?: TestUser;
+  /** Re-sign access tokens to expire this many seconds after they are handed out. */
+  tokenTtl?: number;
 }
 
 const AUTHENTICATE_PATHS = new Set(['/user_management/authenticate', '/x/authkit/users/authenticate']);
@@ -79,6 +86,33 @@ export function withDocumentedAuthenticationMethod(body: Buffer): Buffer {
   return Buffer.from(JSON.stringify(record), 'utf8');
 }
 
+function jsonObject(body: Buffer): Record<string, unknown> | null {
+  try {
+    const data: unknown = JSON.parse(body.toString('utf8'));
+    return data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** An authenticate answer with its documented method, and its access token re-signed. */
+function withResignedAccessToken(body: Buffer, resigner: TokenResigner, request: AuthenticateRequest): Buffer {
+  const corrected = withDocumentedAuthenticationMethod(body);
+  const record = jsonObject(corrected);
+  if (!record || !resignAuthenticateAnswer(record, resigner, request)) return corrected;
+  return Buffer.from(JSON.stringify(record), 'utf8');
+}
+
+/**
+ * The emulator's JWKS answer with the relay's key first. The emulator's own keys stay:
+ * what it signs and the relay does not re-sign (SSO and widget tokens) still verifies.
+ */
+function withRelayKey(body: Buffer, resigner: TokenResigner): Buffer {
+  const record = jsonObject(body);
+  const theirs = record && Array.isArray(record.keys) ? record.keys : [];
+  return Buffer.from(JSON.stringify({ ...record, keys: [...resigner.jwks().keys, ...theirs] }), 'utf8');
+}
+
 function forwardedHeaders(headers: IncomingMessage['headers']): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(headers)) {
@@ -87,18 +121,23 @@ function forwardedHeaders(headers: IncomingMessage['headers']): Record<string, s
   return out;
 }
 
-function relayHandler(upstream: URL, agent: Agent) {
+function relayHandler(upstream: URL, agent: Agent, resigner: TokenResigner | null) {
   return (incoming: IncomingMessage, outgoing: ServerResponse): void => {
     const path = incoming.url ?? '/';
     const headers = forwardedHeaders(incoming.headers);
     headers.host = upstream.host;
+    const pathname = new URL(path, 'http://relay.invalid').pathname;
+    const authenticating = AUTHENTICATE_PATHS.has(pathname);
+    const jwks = resigner !== null && incoming.method === 'GET' && isJwksPath(pathname);
+    // With re-signing, the request's client_secret is the key of the sealed session to reseal.
+    const requestChunks: Buffer[] = [];
+    if (resigner && authenticating) incoming.on('data', (chunk: Buffer) => requestChunks.push(chunk));
     const forward = httpRequest(
       { hostname: upstream.hostname, port: upstream.port, method: incoming.method, path, headers, agent },
       (answer) => {
         const answerHeaders = forwardedHeaders(answer.headers);
-        const pathname = new URL(path, 'http://relay.invalid').pathname;
         const json = String(answer.headers['content-type'] ?? '').includes('application/json');
-        if (!AUTHENTICATE_PATHS.has(pathname) || !json) {
+        if (!(authenticating || jwks) || !json) {
           outgoing.writeHead(answer.statusCode ?? 502, answerHeaders);
           answer.pipe(outgoing);
           return;
@@ -106,7 +145,15 @@ function relayHandler(upstream: URL, agent: Agent) {
         const chunks: Buffer[] = [];
         answer.on('data', (chunk: Buffer) => chunks.push(chunk));
         answer.on('end', () => {
-          const body = withDocumentedAuthenticationMethod(Buffer.concat(chunks));
+          const received = Buffer.concat(chunks);
+          const ok = (answer.statusCode ?? 502) < 300;
+          let body: Buffer;
+          if (!resigner) body = withDocumentedAuthenticationMethod(received);
+          else if (jwks) body = ok ? withRelayKey(received, resigner) : received;
+          else {
+            const bearer = /^Bearer\s+(.+)$/i.exec(String(incoming.headers.authorization ?? ''))?.[1]?.trim();
+            body = withResignedAccessToken(received, resigner, { body: Buffer.concat(requestChunks), bearer });
+          }
           answerHeaders['content-length'] = String(body.length);
           outgoing.writeHead(answer.statusCode ?? 502, answerHeaders);
           outgoing.end(body);
@@ -138,6 +185,8 @@ async function closeWithin(work: Promise<void>, ms: number): Promise<void> {
 
 export async function startEmulator(loaded: LoadedEmulator, options: StartEmulatorOptions = {}): Promise<RunningEmulator> {
   const user = options.user ?? DEFAULT_TEST_USER;
+  // Made before the emulator starts, so a bad lifetime leaves nothing running.
+  const resigner = options.tokenTtl === undefined ? null : await createTokenResigner(options.tokenTtl);
   let emulator: EmulatorInstance;
   try {
     emulator = await loaded.createEmulator({
@@ -160,7 +209,7 @@ export async function startEmulator(loaded: LoadedEmulator, options: StartEmulat
     throw new Error(`WorkOS's emulator (workos ${loaded.version}) did not start: ${(error as Error).message}`);
   }
   const agent = new Agent({ keepAlive: false });
-  const relay = createServer(relayHandler(new URL(emulator.url), agent));
+  const relay = createServer(relayHandler(new URL(emulator.url), agent, resigner));
   let port: number;
   try {
     port = await listen(relay, options.port ?? 0);
@@ -206,6 +255,7 @@ export async function startEmulator(loaded: LoadedEmulator, options: StartEmulat
     user,
     version: loaded.version,
     source: loaded.source,
+    ...(resigner ? { tokenTtl: resigner.ttlSeconds } : {}),
     stop,
   };
 }

@@ -1,7 +1,7 @@
 // `authkit-django dev` as a person runs it (dist/cli.js in a child process): the emulator
 // and the project's runserver start, the printed URL serves the site, Ctrl+C (or SIGTERM)
 // stops both with nothing left behind; a busy port, an unmigrated database and a missing
-// Django are each explained.
+// Django are each explained; --token-ttl shortens the emulator's access tokens.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, rmSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { HttpBrowser } from '../../src/flow/http-client.js';
 import { freePort, isListening } from '../../src/flow/ports.js';
 import { cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/django.js';
+import { assertMatchesSchema } from '../helpers/schemas.js';
 import { EMULATOR_API_KEY, PROJECT_API_KEY, banner, envWith, installedWithoutEmulator, readyStartProject, runserversFor, startDev, venvs, waitFor, type DevRun } from './support.js';
 
 let ready: string;
@@ -81,9 +82,10 @@ describe('dev', () => {
 
   test('SIGTERM stops both too', async () => {
     const dir = copyOfReady();
-    const run = startDev([dir, '--port', String(await freePort()), '--emulator-port', String(await freePort())]);
+    const run = startDev([dir, '--port', String(await freePort()), '--emulator-port', String(await freePort()), '--token-ttl', '30']);
     try {
       const { site, emulator } = await banner(run);
+      assert.match(run.stdout(), new RegExp(`access tokens expire 30s after they are issued \\(re-signed by the relay; its key: ${emulator.origin}/sso/jwks/client_emulate\\)`));
       run.child.kill('SIGTERM');
       assert.equal(await run.exited, 0);
       assert.deepEqual(runserversFor(dir), []);
@@ -92,6 +94,43 @@ describe('dev', () => {
     } finally {
       run.child.kill('SIGKILL');
     }
+  });
+
+  test('--token-ttl --json: the ready line carries tokenTtl; the site signs in with the relay-signed tokens', async () => {
+    const dir = copyOfReady();
+    const run = startDev([dir, '--port', String(await freePort()), '--token-ttl', '20', '--json']);
+    try {
+      await waitFor('the ready line', () => run.stdout().includes('\n') || run.child.exitCode !== null, 60_000);
+      const ready = JSON.parse(run.stdout().split('\n')[0]!) as { site: string; loginUrl: string; emulator: string; tokenTtl: number };
+      assertMatchesSchema('dev', ready);
+      assert.equal(ready.tokenTtl, 20);
+      const jwks = (await (await fetch(new URL('/sso/jwks/client_emulate', ready.emulator))).json()) as { keys: { kid: string }[] };
+      assert.match(jwks.keys[0]!.kid, /^authkit_django_relay_/);
+
+      const browser = new HttpBrowser();
+      const login = await browser.get(new URL(ready.loginUrl));
+      const callback = await browser.get(login.location!);
+      const signedIn = await browser.get(callback.location!);
+      assert.equal(signedIn.status, 302, signedIn.body);
+      assert.match((await browser.get(new URL(ready.site))).body, /Welcome, test\.user@example\.com/);
+      run.child.kill('SIGINT');
+      assert.equal(await run.exited, 0, run.stderr());
+      assertNoSecrets(run);
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+  });
+
+  test('--token-ttl that is not a whole number of seconds: exit 2 before anything starts', async () => {
+    for (const [command, value] of [['dev', '0'], ['dev', '10s'], ['emulator', '-5'], ['emulator', '2.5']] as const) {
+      const result = await cli([command, `--token-ttl=${value}`], { env: envWith(venvs.dj52) });
+      assert.equal(result.code, 2, `${command} ${value}: ${result.stderr}`);
+      assert.match(result.stderr, new RegExp(`--token-ttl must be a whole number of seconds, 1 or more; got "${value.replace('.', '\\.')}"`));
+      assert.equal(result.stdout, '');
+    }
+    const json = await cli(['emulator', '--json', '--token-ttl', 'soon']);
+    assert.equal(json.code, 2);
+    assert.match((JSON.parse(json.stdout) as { error: { message: string } }).error.message, /--token-ttl must be a whole number/);
   });
 
   test('unmigrated database: not started, says to migrate, nothing left running', async () => {

@@ -1,7 +1,9 @@
 // Finding and running WorkOS's emulator (the real `workos` npm package, version 0.14.0 from
 // this repository's devDependencies): where it is looked up, what is said when it is
-// missing or Node is too old, the relay that corrects one field for the 5.x SDK, ports.
+// missing or Node is too old, the relay that corrects one field for the 5.x SDK, ports,
+// and --token-ttl's re-signed access tokens.
 import assert from 'node:assert/strict';
+import { createDecipheriv, createHash, createPublicKey, verify, type JsonWebKey } from 'node:crypto';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -137,14 +139,32 @@ describe('running the emulator', () => {
     return back.searchParams.get('code')!;
   }
 
-  async function authenticate(url: string, apiKey: string, code: string): Promise<Record<string, unknown>> {
+  async function authenticate(url: string, apiKey: string, code: string, grant: Record<string, string> = { grant_type: 'authorization_code', code }): Promise<Record<string, unknown>> {
     const answer = await fetch(new URL('/user_management/authenticate', url), {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
-      body: JSON.stringify({ grant_type: 'authorization_code', code, client_id: EMULATOR_CLIENT_ID, client_secret: apiKey }),
+      body: JSON.stringify({ ...grant, client_id: EMULATOR_CLIENT_ID, client_secret: apiKey }),
     });
     assert.equal(answer.status, 200);
     return (await answer.json()) as Record<string, unknown>;
+  }
+
+  async function jwksOf(url: string): Promise<{ keys: JsonWebKey[] }> {
+    const answer = await fetch(new URL(`/sso/jwks/${EMULATOR_CLIENT_ID}`, url));
+    assert.equal(answer.status, 200);
+    return (await answer.json()) as { keys: JsonWebKey[] };
+  }
+
+  /** The token's header and claims, once its RS256 signature checks out with the JWKS key it names. */
+  function verified(jwks: { keys: JsonWebKey[] }, token: unknown): { kid: string; claims: Record<string, unknown> } {
+    assert.equal(typeof token, 'string');
+    const [head, body, signature] = (token as string).split('.') as [string, string, string];
+    const header = JSON.parse(Buffer.from(head, 'base64url').toString('utf8')) as { kid: string };
+    const jwk = jwks.keys.find((key) => key.kid === header.kid);
+    assert.ok(jwk, `the JWKS has no key ${header.kid}`);
+    const valid = verify('sha256', Buffer.from(`${head}.${body}`), createPublicKey({ key: jwk, format: 'jwk' }), Buffer.from(signature, 'base64url'));
+    assert.equal(valid, true, 'signature');
+    return { kid: header.kid, claims: JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Record<string, unknown> };
   }
 
   test('signs in the seeded user; the relay nulls the authentication_method the emulator invents', async () => {
@@ -164,6 +184,64 @@ describe('running the emulator', () => {
     stops.push(() => raw.close());
     const rawData = await authenticate(raw.url, raw.apiKey, await codeFrom(raw.url));
     assert.equal(rawData.authentication_method, 'OAuth');
+  });
+
+  test('without --token-ttl the JWKS is the emulator\'s own and its tokens last an hour', async () => {
+    const emulator = await startEmulator(loaded);
+    stops.push(emulator.stop);
+    assert.equal(emulator.tokenTtl, undefined);
+    const jwks = await jwksOf(emulator.url);
+    assert.equal(jwks.keys.length, 1);
+    const { kid, claims } = verified(jwks, (await authenticate(emulator.url, emulator.apiKey, await codeFrom(emulator.url))).access_token);
+    assert.match(kid, /^workos_emulate_/);
+    assert.equal(Number(claims.exp) - Number(claims.iat), 3600);
+  });
+
+  test('with --token-ttl, code and refresh-token grants get tokens signed by the relay that expire after it', async () => {
+    const emulator = await startEmulator(loaded, { tokenTtl: 42 });
+    stops.push(emulator.stop);
+    assert.equal(emulator.tokenTtl, 42);
+    const jwks = await jwksOf(emulator.url);
+    assert.equal(jwks.keys.length, 2);
+    assert.match(String(jwks.keys[0]!.kid), /^authkit_django_relay_/);
+    assert.match(String(jwks.keys[1]!.kid), /^workos_emulate_/, "the emulator's key stays, after the relay's");
+    for (const path of ['/sso/jwks', `/user_management/sessions/jwks/${EMULATOR_CLIENT_ID}`]) {
+      const other = (await (await fetch(new URL(path, emulator.url))).json()) as { keys: JsonWebKey[] };
+      assert.equal(other.keys[0]!.kid, jwks.keys[0]!.kid, path);
+    }
+
+    const signedIn = await authenticate(emulator.url, emulator.apiKey, await codeFrom(emulator.url));
+    assert.equal(signedIn.authentication_method, null, 'the 5.x correction still applies');
+    const first = verified(jwks, signedIn.access_token);
+    assert.equal(first.kid, jwks.keys[0]!.kid);
+    assert.equal(Number(first.claims.exp) - Number(first.claims.iat), 42);
+    assert.ok(Math.abs(Number(first.claims.iat) - Date.now() / 1000) < 30, 'iat is now');
+    assert.equal(first.claims.sub, (signedIn.user as { id: string }).id);
+    assert.match(String(first.claims.sid), /^session_/);
+    assert.equal(first.claims.aud, EMULATOR_CLIENT_ID);
+
+    // The emulator's own sealed session (AES-GCM under sha256 of the client secret) holds the new token.
+    const raw = Buffer.from(String(signedIn.sealed_session), 'base64');
+    const decipher = createDecipheriv('aes-256-gcm', createHash('sha256').update(emulator.apiKey).digest(), raw.subarray(0, 12));
+    decipher.setAuthTag(raw.subarray(12, 28));
+    const sealed = JSON.parse(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8')) as Record<string, unknown>;
+    assert.equal(sealed.access_token, signedIn.access_token);
+    assert.equal(sealed.refresh_token, signedIn.refresh_token);
+
+    const refreshed = await authenticate(emulator.url, emulator.apiKey, '', { grant_type: 'refresh_token', refresh_token: String(signedIn.refresh_token) });
+    const second = verified(jwks, refreshed.access_token);
+    assert.equal(second.kid, jwks.keys[0]!.kid);
+    assert.equal(Number(second.claims.exp) - Number(second.claims.iat), 42);
+    assert.equal(second.claims.sub, first.claims.sub);
+
+    // A refused grant passes through as the emulator's error.
+    const refused = await fetch(new URL('/user_management/authenticate', emulator.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${emulator.apiKey}` },
+      body: JSON.stringify({ grant_type: 'refresh_token', refresh_token: 'ref_unknown', client_id: EMULATOR_CLIENT_ID }),
+    });
+    assert.equal(refused.status >= 400 && refused.status < 500, true, String(refused.status));
+    assert.equal(typeof ((await refused.json()) as { code?: unknown }).code, 'string');
   });
 
   test('the relay passes API-key checks through: a wrong key gets 401, the right one 200', async () => {
