@@ -52,7 +52,7 @@ export function settingsModuleInPython(cache: SourceCache, file: string): string
   const tree = cache.tree(file);
   if (!tree) return null;
   const found: { value: string | null; node: Node }[] = [];
-  for (const call of findCalls(tree, (callee) => /(^|\.)environ\.setdefault$/.test(callee))) {
+  for (const call of findCalls(tree, (callee) => /(^|\.)environ\.setdefault$/.test(callee), ['setdefault'])) {
     const [key, value] = positionalArguments(call);
     if (stringLiteralValue(key) !== 'DJANGO_SETTINGS_MODULE') continue;
     found.push({ value: stringLiteralValue(value), node: call });
