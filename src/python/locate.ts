@@ -28,6 +28,11 @@ export function* moduleLevelStatements(tree: Tree): Generator<{ node: Node; cond
   yield* statementsOf(tree.rootNode.namedChildren.filter((c): c is Node => !!c));
 }
 
+/** moduleLevelStatements, only within the module's children that mention one of `words` (see moduleChildrenMentioning). */
+export function moduleLevelStatementsMentioning(tree: Tree, words: readonly string[]): Generator<{ node: Node; conditional: boolean }> {
+  return statementsOf(moduleChildrenMentioning(tree, words));
+}
+
 /** moduleLevelStatements restricted to some of the module's children (in file order). */
 function* statementsOf(children: Iterable<Node>): Generator<{ node: Node; conditional: boolean }> {
   function* visit(node: Node, conditional: boolean): Generator<{ node: Node; conditional: boolean }> {
