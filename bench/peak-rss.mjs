@@ -1,7 +1,9 @@
 // Preloaded (node --import) into a command under measurement: prints its peak resident
-// memory at exit, on stderr, for the benchmarks to read.
+// memory and the CPU time it used (user + system) at exit, on stderr, for the benchmarks
+// to read. CPU time tells the command's own cost when other jobs share the machine.
 import { writeSync } from 'node:fs';
 
 process.on('exit', () => {
-  writeSync(2, `\nPEAK_RSS_KB ${process.resourceUsage().maxRSS}\n`);
+  const usage = process.resourceUsage();
+  writeSync(2, `\nPEAK_RSS_KB ${usage.maxRSS}\nCPU_MS ${((usage.userCPUTime + usage.systemCPUTime) / 1000).toFixed(0)}\n`);
 });

@@ -5,7 +5,7 @@
  * Read-only and static: the project's Python is never imported here.
  */
 import { dirname, join } from 'node:path';
-import { allAssignments, findCalls, findImports, keywordArgument, positionalArguments } from '../python/locate.js';
+import { allAssignments, findCalls, findImports, keywordArgument, lastName, positionalArguments } from '../python/locate.js';
 import { lineOf, parsePython, type Node, type Tree } from '../python/parser.js';
 import { evaluatePath, pathScope, type PathScope } from '../integrate/path-values.js';
 import { onlyTestsExistenceOf } from './exists-guard.js';
@@ -149,7 +149,7 @@ export function readConfig(files: SettingsText[], dunderFile: DunderFile, relati
     if (!library && environsInstance) library = { name: 'environs', file, line: lineOf(environsInstance.statement), reader: environsInstance.name };
 
     const readEnvCallees = new Set([...environClass.map((c) => `${c}.read_env`), ...(environInstance ? [`${environInstance.name}.read_env`] : [])]);
-    for (const call of findCalls(tree, (t) => readEnvCallees.has(t))) {
+    for (const call of findCalls(tree, (t) => readEnvCallees.has(t), [...readEnvCallees].map(lastName))) {
       const arg = pathArgument(call, 'env_file', scope);
       loaders.push({
         library: 'django-environ',
@@ -194,7 +194,7 @@ export function readConfig(files: SettingsText[], dunderFile: DunderFile, relati
 
     // python-dotenv: load_dotenv(...) (imported from dotenv, or dotenv.load_dotenv).
     const loadNames = new Set([...boundNames(tree, 'dotenv', 'load_dotenv'), ...moduleAliases(tree, 'dotenv').map((m) => `${m}.load_dotenv`)]);
-    for (const call of findCalls(tree, (t) => loadNames.has(t))) {
+    for (const call of findCalls(tree, (t) => loadNames.has(t), [...loadNames].map(lastName))) {
       const arg = pathArgument(call, 'dotenv_path', scope);
       const findDotenv = call.text.includes('find_dotenv');
       loaders.push({

@@ -11,7 +11,7 @@ import { lineOf, type Node, type Tree } from '../python/parser.js';
 import {
   allAssignments,
   findImports,
-  moduleLevelStatements,
+  moduleLevelStatementsMentioning,
   positionalArguments,
   type Assignment,
   type ImportInfo,
@@ -95,28 +95,28 @@ class ChainWalker {
   }
 
   private runStatements(tree: Tree, file: string, ns: Namespace, listed: boolean): void {
-    const assignments = new Map<number, Assignment[]>();
+    // The statements that do something here, in file order: imports, assignments, and the
+    // calls `call` acts on (found by their method or include name: no walk of every
+    // statement of a large file).
+    const steps: { at: number; run: () => void }[] = [];
+    const imports = findImports(tree);
+    const imported = new Set(imports.map((i) => i.node.id));
+    for (const info of imports) steps.push({ at: info.node.startIndex, run: () => this.runImport(info, file, ns, listed) });
+    const assigned = new Set<number>();
     for (const a of allAssignments(tree)) {
-      const list = assignments.get(a.statement.id) ?? [];
-      list.push(a);
-      assignments.set(a.statement.id, list);
+      if (imported.has(a.statement.id)) continue;
+      assigned.add(a.statement.id);
+      steps.push({ at: a.statement.startIndex, run: () => this.assign(a, file, ns) });
     }
-    const imports = new Map<number, ImportInfo>(findImports(tree).map((i) => [i.node.id, i]));
     const includeNames = splitSettingsNames(imports);
-    for (const { node } of moduleLevelStatements(tree)) {
-      const imported = imports.get(node.id);
-      if (imported) {
-        this.runImport(imported, file, ns, listed);
-        continue;
-      }
-      const assigned = assignments.get(node.id);
-      if (assigned) {
-        for (const a of assigned) this.assign(a, file, ns);
-        continue;
-      }
+    for (const { node } of moduleLevelStatementsMentioning(tree, [...CALL_METHODS, ...includeNames])) {
+      if (imported.has(node.id) || assigned.has(node.id)) continue;
       const expr = node.type === 'expression_statement' ? node.namedChildren[0] : null;
-      if (expr?.type === 'call') this.call(expr, file, ns, listed, includeNames);
+      if (expr?.type === 'call') steps.push({ at: node.startIndex, run: () => this.call(expr, file, ns, listed, includeNames) });
     }
+    // Stable: the assignments of one statement (`A = B = ...`) keep their order.
+    steps.sort((a, b) => a.at - b.at);
+    for (const step of steps) step.run();
   }
 
   private runImport(info: ImportInfo, file: string, ns: Namespace, listed: boolean): void {
@@ -186,7 +186,7 @@ class ChainWalker {
     if (fn.type !== 'attribute') return;
     const object = fn.childForFieldName('object');
     const method = fn.childForFieldName('attribute')?.text ?? '';
-    if (object?.type !== 'identifier' || !['append', 'extend', 'insert', 'remove'].includes(method)) return;
+    if (object?.type !== 'identifier' || !CALL_METHODS.includes(method)) return;
     const current = ns.get(object.text);
     const sequence = current ? asSequence(current.value) : null;
     if (!current || !sequence) return;
@@ -261,9 +261,12 @@ function record(map: Map<string, Place[]>, name: string, place: Place): void {
 }
 
 /** Names a module binds to split-settings' `include` (usually just `include`). */
-function splitSettingsNames(imports: Map<number, ImportInfo>): Set<string> {
+/** The methods `call` follows on a module-level sequence. */
+const CALL_METHODS = ['append', 'extend', 'insert', 'remove'];
+
+function splitSettingsNames(imports: readonly ImportInfo[]): Set<string> {
   const names = new Set<string>();
-  for (const info of imports.values()) {
+  for (const info of imports) {
     if (info.from !== 'split_settings.tools') continue;
     for (const n of info.names) if (n.name === 'include') names.add(n.alias ?? n.name);
   }

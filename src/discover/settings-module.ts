@@ -56,7 +56,7 @@ export function settingsModuleInPython(cache: SourceCache, file: string, envFile
   const tree = cache.tree(file);
   if (!tree) return null;
   const found: { value: Resolved | null; node: Node }[] = [];
-  for (const call of findCalls(tree, (callee) => /(^|\.)environ\.setdefault$/.test(callee))) {
+  for (const call of findCalls(tree, (callee) => /(^|\.)environ\.setdefault$/.test(callee), ['setdefault'])) {
     const [key, value] = positionalArguments(call);
     if (stringLiteralValue(key) !== 'DJANGO_SETTINGS_MODULE') continue;
     found.push({ value: resolveValue(value, tree, envFile), node: call });

@@ -64,7 +64,7 @@ export function urlIncludes(cache: SourceCache, urlsFile: string, roots: string[
     seen.add(file);
     const tree = cache.tree(file);
     if (!tree) return;
-    for (const call of findCalls(tree, (callee) => callee === 'include' || callee.endsWith('.include'))) {
+    for (const call of findCalls(tree, (callee) => callee === 'include' || callee.endsWith('.include'), ['include'])) {
       const first = positionalArguments(call)[0];
       const module = stringLiteralValue(first);
       if (module === null) continue;

@@ -67,7 +67,7 @@ export function dotenvLoads(files: string[], projectRoot: string): DotenvLoad[] 
     const text = readUtf8IfExists(file);
     if (text === null) continue;
     const tree = parsePython(text);
-    const calls = findCalls(tree, (t) => LOADER.test(t));
+    const calls = findCalls(tree, (t) => LOADER.test(t), ['load_dotenv', 'read_dotenv', 'read_env']);
     if (calls.length === 0) continue;
     const scope = pathScope(tree, file, projectRoot);
     for (const call of calls) {

@@ -5,7 +5,7 @@
  * evaluate to null, and callers then leave the decision to the user.
  */
 import { dirname, join, resolve } from 'node:path';
-import { allAssignments, positionalArguments, stringLiteralValue } from '../python/locate.js';
+import { assignmentShapes, positionalArguments, stringLiteralValue } from '../python/locate.js';
 import type { Node, Tree } from '../python/parser.js';
 
 export type PathStyle = 'pathlib' | 'os.path';
@@ -120,8 +120,10 @@ function evaluateCall(call: Node, scope: PathScope): PathValue | null {
 export function pathScope(tree: Tree, file: string, relativeTo: string): PathScope {
   const scope: PathScope = { file, relativeTo, names: new Map() };
   const counts = new Map<string, number>();
-  for (const a of allAssignments(tree)) counts.set(a.name, (counts.get(a.name) ?? 0) + 1);
-  for (const a of allAssignments(tree)) {
+  // Names and value shapes only: the cached walk of an earlier version of the text serves.
+  const assignments = assignmentShapes(tree);
+  for (const a of assignments) counts.set(a.name, (counts.get(a.name) ?? 0) + 1);
+  for (const a of assignments) {
     if (a.conditional || a.kind === 'augmented' || counts.get(a.name) !== 1) continue;
     const value = evaluatePath(a.value, scope);
     if (value) scope.names.set(a.name, value);

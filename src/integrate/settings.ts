@@ -6,7 +6,7 @@
 import { basename, dirname, relative, sep } from 'node:path';
 import type { StepOutcome } from '../plan/types.js';
 import { EditRefused } from '../python/checked-edit.js';
-import { findAssignments, importsName, sequenceLiteral, stringLiteralValue, type SequenceLiteral } from '../python/locate.js';
+import { findAssignments, importsName, moduleChildren, moduleChildrenMentioning, sequenceLiteral, stringLiteralValue, type SequenceLiteral } from '../python/locate.js';
 import { firstSyntaxError, lineOf, parsePython, type Node, type Tree } from '../python/parser.js';
 import { insertIntoSequence } from '../python/splice.js';
 import { addImport, appendBlock, insertAfterWithBlankLines } from '../python/statements.js';
@@ -202,7 +202,7 @@ export function ensureImports(ctx: PlanContext, file: string, source: string): v
 function leadingImportEnd(tree: Tree): Node | null {
   let last: Node | null = null;
   let seenDocstring = false;
-  for (const node of tree.rootNode.namedChildren) {
+  for (const node of moduleChildren(tree)) {
     if (!node || node.type === 'comment') continue;
     if (!seenDocstring && !last && node.type === 'expression_statement' && node.namedChildren[0]?.type === 'string') {
       seenDocstring = true;
@@ -287,7 +287,8 @@ const LOCAL_MODULE = /(^|\.)(local|local_settings|settings_local|dev_local|overr
 export function localSettingsImport(tree: Tree): Node | null {
   // Only below the settings proper: a local import above INSTALLED_APPS is no override of it.
   const body = findAssignments(tree, 'INSTALLED_APPS')[0]?.statement;
-  for (const node of tree.rootNode.namedChildren) {
+  // Only children that mention `import` can hold one.
+  for (const node of moduleChildrenMentioning(tree, ['import'])) {
     if (!node || node.type === 'comment' || node.type === 'function_definition' || node.type === 'class_definition') continue;
     if (!body || node.startIndex <= body.startIndex) continue;
     const imports = [node, ...node.descendantsOfType(['import_from_statement', 'import_statement'])].filter((n): n is Node => !!n);

@@ -2,7 +2,7 @@
  * Read-only queries over a Python syntax tree: where things are, never how to change
  * them. Everything here returns nodes (with offsets) so that edits can splice text.
  */
-import type { Node, Tree } from './parser.js';
+import { sourceOf, type Node, type Tree } from './parser.js';
 
 export interface Assignment {
   name: string;
@@ -25,16 +25,28 @@ const BLOCK_STATEMENTS = new Set([
 
 /** Statements at module level, plus those nested in module-level blocks (flagged conditional). */
 export function* moduleLevelStatements(tree: Tree): Generator<{ node: Node; conditional: boolean }> {
+  yield* statementsOf(tree.rootNode.namedChildren.filter((c): c is Node => !!c));
+}
+
+/** moduleLevelStatements, only within the module's children that mention one of `words` (see moduleChildrenMentioning). */
+export function moduleLevelStatementsMentioning(tree: Tree, words: readonly string[]): Generator<{ node: Node; conditional: boolean }> {
+  return statementsOf(moduleChildrenMentioning(tree, words));
+}
+
+/** moduleLevelStatements restricted to some of the module's children (in file order). */
+function* statementsOf(children: Iterable<Node>): Generator<{ node: Node; conditional: boolean }> {
   function* visit(node: Node, conditional: boolean): Generator<{ node: Node; conditional: boolean }> {
     for (const child of node.namedChildren) {
-      if (!child) continue;
-      if (BLOCK_STATEMENTS.has(child.type)) {
-        yield* visitBlock(child);
-      } else if (child.type === 'block' || child.type.endsWith('_clause')) {
-        yield* visit(child, true);
-      } else {
-        yield { node: child, conditional };
-      }
+      if (child) yield* one(child, conditional);
+    }
+  }
+  function* one(child: Node, conditional: boolean): Generator<{ node: Node; conditional: boolean }> {
+    if (BLOCK_STATEMENTS.has(child.type)) {
+      yield* visitBlock(child);
+    } else if (child.type === 'block' || child.type.endsWith('_clause')) {
+      yield* visit(child, true);
+    } else {
+      yield { node: child, conditional };
     }
   }
   function* visitBlock(node: Node): Generator<{ node: Node; conditional: boolean }> {
@@ -44,23 +56,108 @@ export function* moduleLevelStatements(tree: Tree): Generator<{ node: Node; cond
       if (child.type === 'block' || child.type.endsWith('_clause')) yield* visit(child, true);
     }
   }
-  yield* visit(tree.rootNode, false);
+  for (const child of children) yield* one(child, false);
+}
+
+/**
+ * The module's named children in file order, one at a time: a loop that stops at the
+ * first non-import reads a few nodes, not the whole `namedChildren` array of a large file.
+ */
+export function moduleChildren(tree: Tree): Generator<Node> {
+  return tree.rootNode.namedChildrenInOrder();
+}
+
+/** The module's last `count` named children that are not comments, in file order. */
+export function lastStatements(tree: Tree, count: number): Node[] {
+  return tree.rootNode.lastNamedChildren(count, (child) => child.type !== 'comment');
+}
+
+const IDENTIFIER_CHAR = '[A-Za-z0-9_]';
+
+/**
+ * The module's named children (statements, comments) whose text mentions one of `words`
+ * as a whole word, in file order, each once. Only these can bind, import or call those
+ * names: asking the text first keeps a query of a 2 MB settings file from walking every
+ * statement through the wasm boundary. Mentions in strings or comments only add
+ * candidates, which the caller's own checks then drop.
+ */
+export function moduleChildrenMentioning(tree: Tree, words: readonly string[]): Node[] {
+  if (words.length === 0) return [];
+  const text = sourceOf(tree);
+  const alternatives = words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+  const pattern = new RegExp(`(?<!${IDENTIFIER_CHAR})(?:${alternatives})(?!${IDENTIFIER_CHAR})`, 'g');
+  const root = tree.rootNode;
+  const found: Node[] = [];
+  let covered = -1;
+  for (const match of text.matchAll(pattern)) {
+    if (match.index < covered) continue;
+    const child = root.firstNamedChildForIndex(match.index);
+    if (!child) break;
+    // A mention between children (in no statement) cannot bind anything.
+    if (child.startIndex > match.index) continue;
+    covered = child.endIndex;
+    found.push(child);
+  }
+  return found;
 }
 
 /** Every module-level assignment to `name` (in file order). */
 export function findAssignments(tree: Tree, name: string): Assignment[] {
-  return allAssignments(tree).filter((a) => a.name === name);
+  const all = assignmentsByTree.get(tree);
+  if (all) return all.filter((a) => a.name === name);
+  let byName = assignmentsByName.get(tree);
+  if (!byName) assignmentsByName.set(tree, (byName = new Map()));
+  let found = byName.get(name);
+  if (!found) {
+    found = assignmentsIn(moduleChildrenMentioning(tree, [name])).filter((a) => a.name === name);
+    byName.set(name, found);
+  }
+  return [...found];
 }
 
 const assignmentsByTree = new WeakMap<Tree, Assignment[]>();
+const assignmentsByName = new WeakMap<Tree, Map<string, Assignment[]>>();
 
 /** Every module-level assignment, in file order (computed once per tree: several stages ask). */
 export function allAssignments(tree: Tree): Assignment[] {
   const known = assignmentsByTree.get(tree);
   if (known) return known;
-  const found: Assignment[] = [];
+  const found = tree.segments.flatMap((segment) => inRange(assignmentsOfSyntaxTree(segment.tree), segment.start, segment.end));
   assignmentsByTree.set(tree, found);
-  for (const { node, conditional } of moduleLevelStatements(tree)) {
+  return found;
+}
+
+/**
+ * allAssignments for readers of names, kinds and value shapes only: where a segment was
+ * shifted by an earlier edit, its statements come from the tree before the shift, whose
+ * walk is already cached, so their offsets and lines may be stale. Never splice at them.
+ */
+export function assignmentShapes(tree: Tree): readonly Assignment[] {
+  return tree.segments.flatMap((segment) => {
+    const source = segment.origin?.tree ?? segment.tree;
+    const shift = segment.origin?.shift ?? 0;
+    return inRange(assignmentsOfSyntaxTree(source), segment.start - shift, segment.end - shift);
+  });
+}
+
+const inRange = (assignments: Assignment[], start: number, end: number): Assignment[] =>
+  start === 0 && end === Infinity ? assignments : assignments.filter((a) => a.statement.startIndex >= start && a.statement.startIndex < end);
+
+type SyntaxTree = Tree['segments'][number]['tree'];
+const assignmentsBySyntaxTree = new WeakMap<SyntaxTree, Assignment[]>();
+
+function assignmentsOfSyntaxTree(tree: SyntaxTree): Assignment[] {
+  let found = assignmentsBySyntaxTree.get(tree);
+  if (!found) {
+    found = assignmentsIn(tree.rootNode.namedChildren.filter((c): c is Node => !!c));
+    assignmentsBySyntaxTree.set(tree, found);
+  }
+  return found;
+}
+
+function assignmentsIn(children: Iterable<Node>): Assignment[] {
+  const found: Assignment[] = [];
+  for (const { node, conditional } of statementsOf(children)) {
     if (node.type !== 'expression_statement') continue;
     const expr = node.namedChildren[0];
     if (!expr) continue;
@@ -215,7 +312,8 @@ export function findImports(tree: Tree): ImportInfo[] {
   if (known) return known;
   const out: ImportInfo[] = [];
   importsByTree.set(tree, out);
-  for (const { node, conditional } of moduleLevelStatements(tree)) {
+  // Every import statement has the word `import` in its text.
+  for (const { node, conditional } of statementsOf(moduleChildrenMentioning(tree, ['import']))) {
     if (node.type === 'import_statement') {
       out.push({ node, from: null, names: importedNames(node), star: false, conditional });
     } else if (node.type === 'import_from_statement' || node.type === 'future_import_statement') {
@@ -250,13 +348,24 @@ export function importsName(tree: Tree, name: string, from?: string): boolean {
   );
 }
 
-/** Every call whose callee is written exactly as `callee` (`load_dotenv`, `os.environ.setdefault`). */
-export function findCalls(tree: Tree, callee: string | ((text: string) => boolean)): Node[] {
+/**
+ * Every call whose callee is written exactly as `callee` (`load_dotenv`, `os.environ.setdefault`).
+ * A predicate may name `hints`, words one of which every matching callee contains (its
+ * last name): only the statements that mention one are searched.
+ */
+export function findCalls(tree: Tree, callee: string | ((text: string) => boolean), hints?: readonly string[]): Node[] {
   const matches = typeof callee === 'string' ? (t: string) => t === callee : callee;
-  return tree.rootNode.descendantsOfType('call').filter((c): c is Node => {
+  const words = typeof callee === 'string' ? [lastName(callee)] : hints;
+  const calls = words ? moduleChildrenMentioning(tree, words).flatMap((child) => child.descendantsOfType('call')) : tree.rootNode.descendantsOfType('call');
+  return calls.filter((c): c is Node => {
     const fn = c?.childForFieldName('function');
     return !!fn && matches(fn.text.replace(/\s+/g, ''));
   });
+}
+
+/** `read_env` of `env.read_env`: the word a dotted callee always contains. */
+export function lastName(callee: string): string {
+  return callee.slice(callee.lastIndexOf('.') + 1);
 }
 
 /** The module-level statement that contains `node`. */

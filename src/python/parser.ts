@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
-import { Edit, Language, Parser, type Node, type Point, type Tree } from 'web-tree-sitter';
+import { Edit, Language, Parser, type Node, type Point, type Tree as SyntaxTree } from 'web-tree-sitter';
 import { EXIT, UserError } from '../util/errors.js';
 import { packagePath } from '../util/package-root.js';
+import { ModuleTree, type Segment } from './module-tree.js';
 
-export type { Node, Tree };
+/** A parsed Python module (see module-tree.ts). */
+export type Tree = ModuleTree;
+export type { Node };
 
 let ready: Promise<Parser> | undefined;
 let parser: Parser | undefined;
@@ -61,16 +64,22 @@ export function parsePython(source: string, file?: string): Tree {
   const cached = recentTrees.get(source);
   if (cached) return cached;
   checkSize(source, file);
-  const tree = parser.parse(source);
-  if (!tree) throw new Error('tree-sitter returned no tree');
+  const parsed = parser.parse(source);
+  if (!parsed) throw new Error('tree-sitter returned no tree');
   parseCounts.full++;
   parseCounts.fullChars += source.length;
+  const tree = new ModuleTree(source, [{ tree: parsed, start: 0, end: Infinity }]);
   remember(source, tree);
   return tree;
 }
 
 /** How much parsing a run did (tests check that an edit never costs a whole-file parse). */
 export const parseCounts = { full: 0, fullChars: 0, incremental: 0 };
+
+/** The text a tree was parsed from. */
+export function sourceOf(tree: Tree): string {
+  return tree.text;
+}
 
 function remember(source: string, tree: Tree): void {
   recentTrees.set(source, tree);
@@ -92,9 +101,14 @@ function pointAt(text: string, index: number): Point {
 }
 
 /**
- * The tree of `after`, a small edit of `before`: tree-sitter re-parses only around the
- * changed span (found as the common head and tail of the two texts), reusing the rest of
- * `before`'s tree. An edit of a 2 MB settings file then costs milliseconds, not a second.
+ * The tree of `after`, a small edit of `before`. Only the module-level statements around
+ * the changed span (found as the common head and tail of the two texts) are parsed again,
+ * on their own; the trees of the statements before it are kept as they are, those after
+ * it shifted by the edit. An edit of a 2 MB settings file then costs milliseconds, not
+ * the whole-file walk an incremental tree-sitter parse makes (it re-visits every
+ * top-level statement). Where that local parse is not clearly equivalent (a syntax error
+ * before or after, a line joined across the cut) the whole text is parsed again instead,
+ * so errors are found and reported exactly as a fresh parse finds them.
  */
 export function parseEdited(before: string, after: string, file?: string): Tree {
   const cached = recentTrees.get(after);
@@ -111,24 +125,97 @@ export function parseEdited(before: string, after: string, file?: string): Tree 
     oldEnd--;
     newEnd--;
   }
-  const startPosition = pointAt(before, start);
-  const edited = old.copy();
-  edited.edit(
-    new Edit({
-      startIndex: start,
-      oldEndIndex: oldEnd,
-      newEndIndex: newEnd,
-      startPosition,
-      oldEndPosition: pointAt(before, oldEnd),
-      newEndPosition: pointAt(after, newEnd),
-    }),
-  );
-  const tree = parser.parse(after, edited);
+  const edit = new Edit({
+    startIndex: start,
+    oldEndIndex: oldEnd,
+    newEndIndex: newEnd,
+    startPosition: pointAt(before, start),
+    oldEndPosition: pointAt(before, oldEnd),
+    newEndPosition: pointAt(after, newEnd),
+  });
+  const tree = old.rootNode.hasError ? null : reparseAround(old, after, edit);
+  if (tree) {
+    remember(after, tree);
+    return tree;
+  }
+  if (old.segments.length !== 1) return parsePython(after, file);
+  // The whole text, re-using the unchanged parts of the one tree `before` has.
+  const edited = old.segments[0]!.tree.copy();
+  edited.edit(edit);
+  const parsed = parser.parse(after, edited);
   edited.delete();
   parseCounts.incremental++;
-  if (!tree) throw new Error('tree-sitter returned no tree');
-  remember(after, tree);
-  return tree;
+  if (!parsed) throw new Error('tree-sitter returned no tree');
+  const whole = new ModuleTree(after, [{ tree: parsed, start: 0, end: Infinity }]);
+  remember(after, whole);
+  return whole;
+}
+
+/**
+ * `before`'s tree with the statements around `edit` parsed again from `after`; null when
+ * that part does not parse cleanly on its own. The part runs from the start of a
+ * module-level statement that begins a line before the edit to the start of one after
+ * it: there the parser's state is that of a file's start (no open bracket, string or
+ * block), so that part parses alone exactly as it does within the whole file.
+ */
+function reparseAround(old: ModuleTree, after: string, edit: Edit): ModuleTree | null {
+  const before = old.text;
+  const cutAt = (index: number): boolean => {
+    const c = before.charCodeAt(index);
+    // A statement at column 0 (not a blank or comment line, not a continuation).
+    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x23 || c === 0x0c) return false;
+    return old.rootNode.firstNamedChildForIndex(index)?.startIndex === index;
+  };
+  let from = edit.startIndex === 0 ? 0 : lineStartOf(before, edit.startIndex - 1);
+  while (from > 0 && !cutAt(from)) from = lineStartOf(before, from - 1);
+  let to = nextLineStart(before, edit.oldEndIndex);
+  while (to < before.length && !cutAt(to)) to = nextLineStart(before, to);
+  to = Math.min(to, before.length);
+  const delta = edit.newEndIndex - edit.oldEndIndex;
+  const partEnd = to + delta;
+  // A backslash before the part's last newline would join it to the next statement.
+  if (/\\\r?\n$/.test(after.slice(Math.max(from, partEnd - 3), partEnd))) return null;
+  const part = parser!.parse(after, null, {
+    includedRanges: [{ startIndex: from, endIndex: partEnd, startPosition: pointAt(after, from), endPosition: pointAt(after, partEnd) }],
+  });
+  if (!part) throw new Error('tree-sitter returned no tree');
+  parseCounts.incremental++;
+  if (part.rootNode.hasError) return null;
+  const segments: Segment[] = [];
+  const shifted = new Map<SyntaxTree, SyntaxTree>();
+  const shift = (tree: SyntaxTree): SyntaxTree => {
+    let copy = shifted.get(tree);
+    if (!copy) {
+      copy = tree.copy();
+      copy.edit(edit);
+      // Node text is read through the tree's callback: the shifted copy reads `after`.
+      (copy as unknown as { textCallback: (index: number) => string }).textCallback = (index) => after.slice(index);
+      shifted.set(tree, copy);
+    }
+    return copy;
+  };
+  for (const segment of old.segments) {
+    if (segment.start < from) segments.push({ ...segment, end: Math.min(segment.end, from) });
+  }
+  segments.push({ tree: part, start: from, end: to >= before.length ? Infinity : partEnd });
+  if (to < before.length) {
+    for (const segment of old.segments) {
+      if (segment.end <= to) continue;
+      const origin = { tree: segment.origin?.tree ?? segment.tree, shift: (segment.origin?.shift ?? 0) + delta };
+      segments.push({ tree: shift(segment.tree), start: Math.max(segment.start, to) + delta, end: segment.end + delta, origin });
+    }
+  }
+  return new ModuleTree(after, segments);
+}
+
+function lineStartOf(text: string, index: number): number {
+  return text.lastIndexOf('\n', index - 1) + 1;
+}
+
+/** The start of the line after the one holding `index` (the text's length on the last line). */
+function nextLineStart(text: string, index: number): number {
+  const eol = text.indexOf('\n', index);
+  return eol === -1 ? text.length : eol + 1;
 }
 
 const RECENT_TREES = 64;
@@ -141,12 +228,17 @@ export function lineOf(node: Node): number {
 
 /** The first syntax error in a tree, if any: an ERROR node or a MISSING token. */
 export function firstSyntaxError(tree: Tree): Node | null {
-  if (!tree.rootNode.hasError) return null;
-  const stack: Node[] = [tree.rootNode];
-  while (stack.length > 0) {
-    const node = stack.shift()!;
-    if (node.isError || node.isMissing) return node;
-    if (node.hasError) stack.unshift(...node.children);
+  for (const segment of tree.segments) {
+    const root = segment.tree.rootNode;
+    if (!root.hasError) continue;
+    const whole = segment.start === 0 && segment.end === Infinity;
+    const stack: Node[] = whole ? [root] : root.children.filter((c): c is Node => !!c && c.startIndex >= segment.start && c.startIndex < segment.end);
+    while (stack.length > 0) {
+      const node = stack.shift()!;
+      if (node.isError || node.isMissing) return node;
+      if (node.hasError) stack.unshift(...node.children.filter((c): c is Node => !!c));
+    }
+    if (whole) return root;
   }
-  return tree.rootNode;
+  return null;
 }

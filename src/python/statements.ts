@@ -4,6 +4,7 @@
  * local-settings import).
  */
 import type { Node, Tree } from './parser.js';
+import { lastStatements, moduleChildren, moduleChildrenMentioning } from './locate.js';
 import { applyEdits } from './splice.js';
 import { detectEol, lineEnd, lineStart } from './style.js';
 
@@ -57,7 +58,7 @@ function isDocstring(node: Node): boolean {
 function leadingImports(tree: Tree, firstParty: ReadonlySet<string>): { docstring: Node | null; imports: LeadingImport[] } {
   let docstring: Node | null = null;
   const imports: LeadingImport[] = [];
-  for (const node of tree.rootNode.namedChildren) {
+  for (const node of moduleChildren(tree)) {
     if (!node || node.type === 'comment') continue;
     if (!docstring && imports.length === 0 && isDocstring(node)) {
       docstring = node;
@@ -147,7 +148,7 @@ function mergeIntoFromImport(source: string, tree: Tree, statement: string): str
   const parsed = /^from\s+(\S+)\s+import\s+(\w+(?:\s+as\s+\w+)?)$/.exec(statement);
   if (!parsed) return null;
   const [, module, name] = parsed;
-  const existing = tree.rootNode.namedChildren.find(
+  const existing = moduleChildrenMentioning(tree, ['import']).find(
     (n): n is Node =>
       !!n &&
       n.type === 'import_from_statement' &&
@@ -231,7 +232,7 @@ function isTrailingLocalImport(node: Node): boolean {
  */
 export function appendBlock(source: string, tree: Tree, block: string): string {
   const eol = detectEol(source);
-  const statements = tree.rootNode.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+  const statements = lastStatements(tree, 2);
   const last = statements[statements.length - 1];
   if (last && statements.length > 1 && isTrailingLocalImport(last)) {
     // Keep the comment lines that introduce the local import attached to it.

@@ -35,32 +35,35 @@ function countQuotes(tree: Tree): Quote | null {
   let double = 0;
   let first: Quote | null = null;
   // A cursor walk in file order that stops after the sample: no array of every string node.
-  const cursor = tree.walk();
   let seen = 0;
-  for (;;) {
-    if (cursor.nodeType === 'string_start') {
-      const text = cursor.nodeText;
-      seen++;
-      if (!(text.endsWith('"""') || text.endsWith("'''"))) {
-        if (text.endsWith('"')) {
-          double++;
-          first ??= '"';
-        } else if (text.endsWith("'")) {
-          single++;
-          first ??= "'";
+  for (const child of tree.rootNode.namedChildrenInOrder()) {
+    const cursor = child.walk();
+    for (;;) {
+      if (cursor.nodeType === 'string_start') {
+        const text = cursor.nodeText;
+        seen++;
+        if (!(text.endsWith('"""') || text.endsWith("'''"))) {
+          if (text.endsWith('"')) {
+            double++;
+            first ??= '"';
+          } else if (text.endsWith("'")) {
+            single++;
+            first ??= "'";
+          }
         }
+        if (seen >= QUOTE_SAMPLE) break;
       }
-      if (seen >= QUOTE_SAMPLE) break;
+      if (cursor.gotoFirstChild()) continue;
+      let moved = false;
+      while (!moved) {
+        if (cursor.gotoNextSibling()) moved = true;
+        else if (!cursor.gotoParent()) break;
+      }
+      if (!moved) break;
     }
-    if (cursor.gotoFirstChild()) continue;
-    let moved = false;
-    while (!moved) {
-      if (cursor.gotoNextSibling()) moved = true;
-      else if (!cursor.gotoParent()) break;
-    }
-    if (!moved) break;
+    cursor.delete();
+    if (seen >= QUOTE_SAMPLE) break;
   }
-  cursor.delete();
   if (single === double) return first;
   return single > double ? "'" : '"';
 }

@@ -1,7 +1,8 @@
 /**
  * Large files: one whole parse per file (discovery's), every planned edit re-parsed
- * incrementally, the trees identical to a fresh parse, and a clear refusal above the size
- * limit before any parsing. (Timings are in bench/large-files.mjs, not here.)
+ * around its own statements, the trees identical to a fresh parse (offsets, rows, text),
+ * and a clear refusal above the size limit before any parsing. (Timings are in
+ * bench/large-files.mjs, not here.)
  */
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -9,16 +10,19 @@ import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { discover } from '../../src/discover/index.js';
 import { planIntegration } from '../../src/integrate/index.js';
-import { MAX_PARSE_CHARS, loadPythonParser, parseCounts, parseEdited, parsePython, TooLargeToParse } from '../../src/python/parser.js';
+import type { Node, Tree as SyntaxTree } from 'web-tree-sitter';
+import { MAX_PARSE_CHARS, firstSyntaxError, lineOf, loadPythonParser, parseCounts, parseEdited, parsePython, TooLargeToParse } from '../../src/python/parser.js';
 import { UserError } from '../../src/util/errors.js';
 import { cli, stateDir } from '../helpers/cli.js';
 import { copyOfStartProject, snapshotTree } from '../helpers/django.js';
 
 let fresh: (source: string) => string;
+let freshTree: (source: string) => SyntaxTree;
 before(async () => {
   // The parser itself, past parsePython's cache: a tree parsed from nothing.
   const parser = await loadPythonParser();
-  fresh = (source) => parser.parse(source)!.rootNode.toString();
+  freshTree = (source) => parser.parse(source)!;
+  fresh = (source) => freshTree(source).rootNode.toString();
 });
 
 function pad(text: string, chars: number): string {
@@ -43,6 +47,70 @@ test('an incremental re-parse gives the tree a fresh parse gives', () => {
   for (const after of edits) {
     parsePython(base);
     assert.equal(parseEdited(base, after).rootNode.toString(), fresh(after));
+  }
+});
+
+/** What a caller can read of the module's statements: kind, text, offsets and rows. */
+function statements(tree: { rootNode: { namedChildren: (Node | null)[] } }): string[] {
+  return tree.rootNode.namedChildren.map((c) => `${c!.type} ${c!.startIndex}-${c!.endIndex} ${c!.startPosition.row}:${c!.startPosition.column} ${JSON.stringify(c!.text)}`);
+}
+
+test('a chain of edits, each re-parsed around its statements only, reads as a fresh parse of the result', () => {
+  const base = [
+    '"""Settings."""',
+    'import os',
+    '',
+    'A = [',
+    "    'x',",
+    ']',
+    'if DEBUG:',
+    "    A += ['y']",
+    '# a comment at column 0',
+    "B = 'é😀'; C = 2",
+    'def f():',
+    '    return """',
+    'not a statement = 1',
+    '"""',
+    '@decorator',
+    'class K:',
+    '    pass',
+    "D = {'k': [1,",
+    '2]}',
+    '',
+  ].join('\n');
+  const steps = [
+    (t: string) => t.replace('import os\n', 'import os\nfrom dotenv import load_dotenv\n'),
+    (t: string) => t.replace("    'x',\n", "    'x',\n    'z',\n"),
+    (t: string) => `${t}\nE = os.environ.get('E', '')\n`,
+    (t: string) => t.replace("    A += ['y']\n", "    A += ['y']\n    A += ['w']\n"),
+    (t: string) => t.replace('# a comment at column 0\n', '# a comment at column 0\nload_dotenv()\n'),
+    (t: string) => t.replace('not a statement = 1', 'still not = 2'),
+    (t: string) => t.replace("B = 'é😀'; C = 2", "B = 'é😀'; C = 3"),
+    (t: string) => t.replace('"""Settings."""\n', ''),
+    (t: string) => t.replace('2]}\n', '2, 3]}\n'),
+  ];
+  let text = base;
+  parsePython(text);
+  for (const step of steps) {
+    const next = step(text);
+    assert.notEqual(next, text);
+    const tree = parseEdited(text, next);
+    assert.equal(tree.rootNode.toString(), fresh(next));
+    assert.deepEqual(statements(tree), statements(freshTree(next)));
+    assert.equal(firstSyntaxError(tree), null);
+    text = next;
+  }
+  assert.ok(parsePython(text).segments.length > 1, 'the edits were re-parsed in parts, not whole');
+});
+
+test('an edit that breaks the file is found as a fresh parse finds it, also across the re-parsed part', () => {
+  const base = "A = 1\nB = [\n    'x',\n]\nC = 3\n";
+  parsePython(base);
+  for (const broken of [base.replace("'x',", "'x',,"), base.replace('A = 1\n', 'A = 1 \\\n'), base.replace('B = [', 'B = [[')]) {
+    const error = firstSyntaxError(parseEdited(base, broken));
+    assert.ok(error, JSON.stringify(broken));
+    const expected = firstSyntaxError(parsePython(`${broken}\n# not cached`));
+    assert.equal(lineOf(error), lineOf(expected!), JSON.stringify(broken));
   }
 });
 
