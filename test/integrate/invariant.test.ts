@@ -18,6 +18,7 @@ import { promisify } from 'node:util';
 import { takeSnapshot, type Snapshot } from '../../src/invariant/snapshot.js';
 import { cli, gitInit, stateDir } from '../helpers/cli.js';
 import { copyFixture, fixturesDir, VENVS } from '../helpers/django.js';
+import { onlyAddsLines } from '../helpers/lines.js';
 
 const run = promisify(execFile);
 const KEYS = ['--api-key', 'sk_test_invariant0000', '--client-id', 'client_invariant'];
@@ -100,17 +101,6 @@ function assertSameBehaviour(before: Snapshot, after: Snapshot, homeAdded: boole
   if (!homeAdded) assert.deepEqual(after.urls.home, before.urls.home, '/ is served as before');
 }
 
-/** Every line of `before` is in `after`, in order: the edit only added lines. */
-function onlyAddsLines(before: string, after: string): boolean {
-  const lines = after.split('\n');
-  let at = 0;
-  for (const line of before.split('\n')) {
-    at = lines.indexOf(line, at);
-    if (at < 0) return false;
-    at++;
-  }
-  return true;
-}
 
 function longestLine(text: string): number {
   return Math.max(...text.split('\n').map((l) => l.length));

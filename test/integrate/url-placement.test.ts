@@ -16,6 +16,7 @@ import { planIntegration, type IntegrationPlan } from '../../src/integrate/index
 import { loadPythonParser } from '../../src/python/parser.js';
 import { tempDir } from '../helpers/django.js';
 import { pythonSyntaxErrors } from '../helpers/python-ast.js';
+import { onlyAddsLines } from '../helpers/lines.js';
 
 before(async () => {
   await loadPythonParser();
@@ -126,17 +127,6 @@ urlpatterns = [path("", include((urlpatterns, "site")))]
 `;
 
 const longest = (text: string) => Math.max(...text.split('\n').map((l) => l.length));
-/** Every line of `before` is in `after`, in order: the edit only added lines. */
-function onlyAddsLines(before: string, after: string): boolean {
-  const lines = after.split('\n');
-  let at = 0;
-  for (const line of before.split('\n')) {
-    at = lines.indexOf(line, at);
-    if (at < 0) return false;
-    at++;
-  }
-  return true;
-}
 
 describe('one-line lists keep the file\'s line length', () => {
   test('the final list is one line and a urlpatterns += [...] block closes the file: the routes join that block', async () => {
