@@ -2,9 +2,9 @@
  * Keep the .env file out of container images: when a Dockerfile copies its whole build
  * context (`COPY . .`, `ADD . /app`) and the context's .dockerignore does not exclude the
  * file holding the API key, add it there (creating .dockerignore when missing), as the
- * .gitignore step does for git. The build context is taken to be the Dockerfile's folder.
+ * .gitignore step does for git. Which context a Dockerfile builds: see `dockerfiles`.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, type Dirent } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { StepOutcome } from '../plan/types.js';
 import { detectEol } from '../python/style.js';
@@ -53,35 +53,64 @@ export function dockerIgnores(text: string, path: string): boolean {
   return ignored;
 }
 
-/** Dockerfiles at the repository root, the project root and the folders between. */
-function dockerfiles(ctx: PlanContext): string[] {
-  const out: string[] = [];
+const DOCKERFILE = /^Dockerfile(\..+)?$|\.Dockerfile$/i;
+// Folders no Dockerfile of the project's own lives in, and that can be huge.
+const SKIPPED = new Set(['node_modules', 'venv', 'env', '__pycache__', 'site-packages', 'dist', 'build']);
+const MAX_DEPTH = 4;
+
+/**
+ * The project's Dockerfiles, each with the build context it is taken to use. One in the
+ * repository root, the project root or a folder between builds that folder (`docker build .`
+ * there). One elsewhere (`docker/production.Dockerfile`, `compose/django/Dockerfile`) is
+ * built with `-f` from the repository root, as compose files and CI jobs do: its context is
+ * taken to be the root. Searched to a small depth, skipping hidden and dependency folders.
+ */
+function dockerfiles(ctx: PlanContext): { file: string; context: string }[] {
+  const ancestors = new Set<string>();
   for (let dir = ctx.model.projectRoot; ; dir = dirname(dir)) {
-    let names: string[] = [];
-    try {
-      names = readdirSync(dir);
-    } catch {
-      names = [];
-    }
-    for (const name of names.sort()) if (/^Dockerfile(\..+)?$|\.Dockerfile$/i.test(name)) out.push(join(dir, name));
+    ancestors.add(dir);
     if (dir === ctx.model.repoRoot || dirname(dir) === dir || !dir.startsWith(ctx.model.repoRoot)) break;
   }
+  const out: { file: string; context: string }[] = [];
+  const walk = (dir: string, depth: number) => {
+    let entries: Dirent[] = [];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const path = join(dir, entry.name);
+      if (entry.isFile() && DOCKERFILE.test(entry.name)) out.push({ file: path, context: ancestors.has(dir) ? dir : ctx.model.repoRoot });
+      else if (entry.isDirectory() && depth < MAX_DEPTH && !entry.name.startsWith('.') && !SKIPPED.has(entry.name)) walk(path, depth + 1);
+    }
+  };
+  walk(ctx.model.repoRoot, 0);
   return out;
+}
+
+const PYTHON_IMAGE = /manage\.py|requirements|pip3? install|uv (sync|pip)|poetry install|pipenv|gunicorn|uvicorn|django/i;
+
+function isAncestorContext(ctx: PlanContext, file: string, context: string): boolean {
+  return dirname(file) === context && (context === ctx.model.repoRoot || ctx.model.projectRoot.startsWith(context));
 }
 
 export function planDockerignore(ctx: PlanContext): StepOutcome[] {
   const envFile = envTarget(ctx).file;
   const outcomes: StepOutcome[] = [];
   const contexts = new Set<string>();
-  for (const file of dockerfiles(ctx)) {
+  for (const { file, context: contextDir } of dockerfiles(ctx)) {
     const text = ctx.workspace.read(file);
     if (text === null || !copiesWholeContext(text)) continue;
-    const contextDir = dirname(file);
-    if (contexts.has(contextDir)) continue;
-    contexts.add(contextDir);
+    // Away from the project's folders, only a Dockerfile that builds the Python side counts (not a frontend's).
+    if (!isAncestorContext(ctx, file, contextDir) && !PYTHON_IMAGE.test(text)) continue;
     const rel = relative(contextDir, envFile).split(sep).join('/');
     if (rel.startsWith('..')) continue; // the .env is outside this build context: never copied
-    const ignoreFile = join(contextDir, '.dockerignore');
+    // BuildKit reads `<Dockerfile>.dockerignore` beside the Dockerfile instead of the context's, when there is one.
+    const own = `${file}.dockerignore`;
+    const ignoreFile = ctx.workspace.read(own) !== null ? own : join(contextDir, '.dockerignore');
+    if (contexts.has(ignoreFile)) continue;
+    contexts.add(ignoreFile);
     const planned = ctx.workspace.read(ignoreFile);
     const id = 'dockerignore.env';
     if (planned !== null && dockerIgnores(planned, rel)) {

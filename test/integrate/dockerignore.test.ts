@@ -5,7 +5,7 @@
  * Docker documents, last match wins, `!` re-includes.)
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { copiesWholeContext, dockerIgnores } from '../../src/integrate/dockerignore.js';
@@ -64,6 +64,36 @@ describe('.dockerignore', () => {
 
   it('unusual layout: a Dockerfile that copies only named files needs nothing', async () => {
     const p = project('minimal', (dir) => writeFileSync(join(dir, 'Dockerfile'), 'FROM python:3.12\nCOPY manage.py mini/ /app/\n'));
+    await init(p, KEYS);
+    assert.equal(existsSync(join(p.dir, '.dockerignore')), false);
+  });
+
+  it('a Dockerfile in a subfolder built from the root (docker/production.Dockerfile, ADD ./ /app/): the root .dockerignore gets it', async () => {
+    const p = project('minimal', (dir) => {
+      mkdirSync(join(dir, 'docker'));
+      writeFileSync(join(dir, 'docker', 'production.Dockerfile'), 'FROM python:3.12\nWORKDIR /app\nADD ./ /app/\nRUN pip install -r requirements.txt\n');
+    });
+    await init(p, KEYS);
+    assert.equal(readFileSync(join(p.dir, '.dockerignore'), 'utf8'), '.env\n');
+    await assertSecondRunPlansNothing(p);
+  });
+
+  it("BuildKit's own ignore file beside the Dockerfile (production.Dockerfile.dockerignore) is the one edited", async () => {
+    const p = project('minimal', (dir) => {
+      mkdirSync(join(dir, 'docker'));
+      writeFileSync(join(dir, 'docker', 'production.Dockerfile'), 'FROM python:3.12\nCOPY . .\nCMD gunicorn mini.wsgi\n');
+      writeFileSync(join(dir, 'docker', 'production.Dockerfile.dockerignore'), '.git\n');
+    });
+    await init(p, KEYS);
+    assert.equal(readFileSync(join(p.dir, 'docker', 'production.Dockerfile.dockerignore'), 'utf8'), '.git\n.env\n');
+    assert.equal(existsSync(join(p.dir, '.dockerignore')), false);
+  });
+
+  it("a frontend's Dockerfile in its own folder (npm, no Python) is not the Django image: nothing added", async () => {
+    const p = project('minimal', (dir) => {
+      mkdirSync(join(dir, 'frontend'));
+      writeFileSync(join(dir, 'frontend', 'Dockerfile'), 'FROM node:20\nCOPY . .\nRUN npm ci && npm run build\n');
+    });
     await init(p, KEYS);
     assert.equal(existsSync(join(p.dir, '.dockerignore')), false);
   });
