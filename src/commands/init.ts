@@ -13,6 +13,7 @@ import { holdInstalled, lockedVersions, noReleaseFits } from '../install/fit-ins
 import { installedOnNextRun, missingForNoInstall, noInstallMessage } from '../install/no-install-check.js';
 import { requirementName } from '../integrate/requirements.js';
 import { neededPackages } from '../integrate/needed-packages.js';
+import { shimTarget } from '../integrate/requirements-step.js';
 import { installSpecs, MIN_WORKOS } from '../install/packages.js';
 import { compareStates, describeChange, distributionsIn, environmentState, type EnvironmentState } from '../install/environment-state.js';
 import { flowAfterInit } from '../flow/after-init.js';
@@ -504,8 +505,9 @@ function dependenciesDeclared(model: ProjectModel, command: InstallCommand): boo
 
 /** Is the package (a spec or a name) listed in the manager's own file (requirements, pyproject.toml, Pipfile)? */
 function declared(model: ProjectModel, command: InstallCommand, spec: string): boolean {
-  const files =
-    command.manager === 'pip' ? (model.packageManager.requirementsFile ? [model.packageManager.requirementsFile] : []) : command.modifies.filter((f) => /pyproject\.toml$|Pipfile$/.test(f));
+  const listed = model.packageManager.requirementsFile;
+  const shim = listed ? shimTarget(readUtf8IfExists, listed, readUtf8IfExists(listed) ?? '') : null;
+  const files = command.manager === 'pip' ? [listed, shim].filter((f): f is string => f !== null) : command.modifies.filter((f) => /pyproject\.toml$|Pipfile$/.test(f));
   if (files.length === 0) return command.manager === 'pip';
   const text = files.map((f) => readUtf8IfExists(f) ?? '').join('\n').toLowerCase();
   const name = (requirementName(spec) ?? spec).replace(/-/g, '[-_.]');

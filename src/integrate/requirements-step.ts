@@ -31,7 +31,13 @@ export function planRequirementsFile(ctx: PlanContext): StepOutcome[] {
   // pip-tools: the .txt is compiled from the .in beside it; the .in is the file to edit.
   const source = pipToolsSource(ctx, file, compiled);
   if (source) return planPipTools(ctx, file, source, compiled);
-  const text = compiled;
+  // A requirements.txt that only includes others (`-r requirements/base.txt`) is a shim: the
+  // file it includes that lists Django is where the project declares what it runs on.
+  const target = shimTarget((f) => ctx.workspace.read(f), file, compiled) ?? file;
+  return planListIn(ctx, target, ctx.workspace.read(target)!);
+}
+
+function planListIn(ctx: PlanContext, file: string, text: string): StepOutcome[] {
   // Listed in a file this one includes (`-r base.txt`) counts as listed.
   const included = includedRequirementNames(ctx, file, text, 0);
   const packages = neededPackages(ctx.model, (f) => ctx.workspace.read(f)).filter((pkg) => !included.has(normalizePackageName(pkg.name)));
@@ -97,6 +103,16 @@ function planPipTools(ctx: PlanContext, compiledFile: string, source: string, co
 }
 
 /** Package names listed in the files a requirements file includes with -r (recursively, a few levels). */
+/** The included file to edit when `text` holds nothing but `-r` includes (and comments), else null. */
+export function shimTarget(read: (file: string) => string | null, file: string, text: string): string | null {
+  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  const includes = lines.map((l) => /^(?:-r|--requirement)\s*=?\s*(\S+)$/.exec(l)?.[1]);
+  if (lines.length === 0 || includes.some((i) => i === undefined)) return null;
+  const files = includes.map((i) => join(dirname(file), i!)).filter((f) => read(f) !== null);
+  const listsDjango = files.find((f) => read(f)!.split(/\r?\n/).some((l) => normalizePackageName(requirementName(l) ?? '') === 'django'));
+  return listsDjango ?? files[0] ?? null;
+}
+
 function includedRequirementNames(ctx: PlanContext, file: string, text: string, depth: number): Set<string> {
   const names = new Set<string>();
   if (depth > 3) return names;

@@ -1,10 +1,11 @@
 /**
  * Issue 8, items 6 and 14 (second bullet): dependencies declared the way the project
  * declares them. pip-tools: the .in is edited and the compiled .txt is left to pip-compile
- * (a manual step says so); a package already listed through `-r base.txt` is not added again.
+ * (a manual step says so); a package already listed through `-r base.txt` is not added again;
+ * a requirements.txt that only includes another file has the lines added to that file.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { assertSecondRunPlansNothing, init, KEYS, project } from './conventions-helpers.js';
@@ -53,6 +54,22 @@ describe('requirements, the project\'s way', () => {
     assert.doesNotMatch(text, /dotenv/);
     assert.match(text, /^workos>=5\.13\.0,<11$/m);
     assert.equal(readFileSync(join(p.dir, 'base.txt'), 'utf8'), 'Django>=4.2\npython-dotenv>=1.0\n');
+    await assertSecondRunPlansNothing(p);
+  });
+
+  it('a requirements.txt that only includes -r requirements/base.txt: the lines go into base.txt, in its == style', async () => {
+    const p = project('minimal', (dir) => {
+      mkdirSync(join(dir, 'requirements'));
+      writeFileSync(join(dir, 'requirements', 'base.txt'), 'Django==5.2.19\nsqlparse==0.5.3\n');
+      writeFileSync(join(dir, 'requirements', 'local.txt'), '-r base.txt\npytest==9.2.0\n');
+      writeFileSync(join(dir, 'requirements.txt'), '# Production: see requirements/\n-r requirements/base.txt\n');
+    });
+    const first = await init(p, KEYS);
+    assert.ok([0, 3].includes(first.code), first.stderr);
+    assert.equal(readFileSync(join(p.dir, 'requirements.txt'), 'utf8'), '# Production: see requirements/\n-r requirements/base.txt\n');
+    // Sorted in among the file's own lines (it is sorted); ranges, as nothing is installed to pin to yet.
+    assert.equal(readFileSync(join(p.dir, 'requirements', 'base.txt'), 'utf8'), 'Django==5.2.19\npyjwt>=2.0,<3\npython-dotenv>=1.0,<2\nsqlparse==0.5.3\nworkos>=5.13.0,<11\n');
+    assert.equal(readFileSync(join(p.dir, 'requirements', 'local.txt'), 'utf8'), '-r base.txt\npytest==9.2.0\n');
     await assertSecondRunPlansNothing(p);
   });
 });
