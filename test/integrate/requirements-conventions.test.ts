@@ -57,7 +57,7 @@ describe('requirements, the project\'s way', () => {
     await assertSecondRunPlansNothing(p);
   });
 
-  it('a requirements.txt that only includes -r requirements/base.txt: the lines go into base.txt, in its == style', async () => {
+  it('a requirements.txt that only includes -r requirements/base.txt: the lines go into base.txt, sorted in among its own', async () => {
     const p = project('minimal', (dir) => {
       mkdirSync(join(dir, 'requirements'));
       writeFileSync(join(dir, 'requirements', 'base.txt'), 'Django==5.2.19\nsqlparse==0.5.3\n');
