@@ -219,7 +219,10 @@ async function startOnce(
     });
   }
 
-  const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
+  // testserver first creates the test database with every migration: a project with hundreds
+  // of them on a busy machine needs minutes before the first answer.
+  const limitMs = options.startTimeoutMs ?? (throwaway ? 240_000 : 60_000);
+  const deadline = Date.now() + limitMs;
   for (;;) {
     const exit = child.exitInfo();
     if (exit) {
@@ -236,9 +239,9 @@ async function startOnce(
     }
     if (Date.now() > deadline) {
       await child.stop();
-      const seconds = Math.round((options.startTimeoutMs ?? 60_000) / 1000);
+      const seconds = Math.round(limitMs / 1000);
       throw new RunserverError(
-        `manage.py runserver did not answer on port ${port} within ${seconds} s (${interpreter}); it was stopped`,
+        `manage.py ${serve[0]} did not answer on port ${port} within ${seconds} s (${interpreter}); it was stopped`,
         tailLines(clean(child.output())) || undefined,
       );
     }
@@ -274,7 +277,7 @@ function startFailure(exit: ExitInfo, output: string, interpreter: string, port:
   }
   const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
   return new RunserverError(
-    `manage.py runserver stopped before it answered (${how}, ${interpreter}); Django's output is below`,
+    `manage.py ${throwaway ? 'testserver' : 'runserver'} stopped before it answered (${how}, ${interpreter}); Django's output is below`,
     tailLines(output) || '(no output)',
   );
 }

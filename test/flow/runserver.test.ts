@@ -154,6 +154,16 @@ describe('runserver', () => {
     assertNothingLeft(p.projectRoot);
   });
 
+  test('on the throwaway database, the failure names manage.py testserver, which is what ran', async () => {
+    const p = await project('DEBUG = False');
+    await assert.rejects(startRunserver(p, { port: await freePort(), workos, database: 'throwaway' }), (error: unknown) => {
+      assert.ok(error instanceof RunserverError);
+      assert.match(error.message, /^manage\.py testserver stopped before it answered \(exit code 1, /);
+      return true;
+    });
+    assertNothingLeft(p.projectRoot);
+  });
+
   test("a project that does not start: Django's own error output", async () => {
     const p = await project('DEBUG = False');
     await assert.rejects(startRunserver(p, { port: await freePort(), workos }), (error: unknown) => {
