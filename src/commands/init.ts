@@ -367,6 +367,11 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
         writeLine(io.stderr, result.message ?? 'installing failed');
       } else {
         imports = await checkImports(model.python, model.projectRoot, { env: io.env, modules });
+        if (imports.ok && command.manager === 'pip' && !model.packageManager.requirementsFile) {
+          // Installed into the environment only: a fresh checkout would not have them.
+          report.install.note = `no requirements file: ${command.packages.join(' ')} installed but recorded nowhere`;
+          say(p.yellow(`No requirements file lists the project's packages, so ${command.packages.join(', ')} are installed but recorded nowhere: add them where you record dependencies.`));
+        }
         const pinned = imports.ok && command.manager === 'pip' ? pinInstalled(model, needed, applied, io.env) : [];
         if (pinned.length > 0) {
           report.install.pinned = pinned;

@@ -18,9 +18,9 @@ import { installedVersion } from '../../src/install/installed-version.js';
 
 const KEYS = ['--api-key', 'sk_test_fitting0000', '--client-id', 'client_fitting'];
 
-async function pipProject(pins: string[]): Promise<{ dir: string; env: NodeJS.ProcessEnv }> {
+async function pipProject(pins: string[], requirementsFile = true): Promise<{ dir: string; env: NodeJS.ProcessEnv }> {
   const dir = copyFixture('minimal');
-  writeFileSync(join(dir, 'requirements.txt'), `${pins.join('\n')}\n`);
+  if (requirementsFile) writeFileSync(join(dir, 'requirements.txt'), `${pins.join('\n')}\n`);
   writeFileSync(join(dir, '.gitignore'), '.venv/\n');
   const env = toolEnv({ AUTHKIT_DJANGO_STATE_DIR: stateDir(), NO_COLOR: '1' });
   await runTool([join(toolsBin, 'virtualenv'), '--quiet', '--no-periodic-update', join(dir, '.venv')], dir, env);
@@ -91,5 +91,13 @@ describe('pip installs the newest workos that fits what is installed', () => {
     assert.match(lock, /name = "cryptography"\nversion = "43\.0\.3"/);
     assert.match(lock, /name = "workos"\nversion = "5\./);
     assert.doesNotMatch(readFileSync(join(dir, 'pyproject.toml'), 'utf8'), /constraint/);
+  });
+
+  it('with no requirements file at all: installed, and the report says it is recorded nowhere', async () => {
+    const { dir, env } = await pipProject(['Django==5.2.19'], false);
+    const run = await cli(['init', '--yes', '--json', '--no-verify', ...KEYS], { cwd: dir, env });
+    const report = JSON.parse(run.stdout) as InstallReport & { install: { note?: string } };
+    assert.equal(report.install.status, 'installed', run.stderr);
+    assert.match(report.install.note ?? '', /^no requirements file: workos>=5\.13\.0,<11 .* installed but recorded nowhere$/);
   });
 });
