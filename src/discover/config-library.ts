@@ -4,6 +4,7 @@
  * call that loads a .env file, with whether it runs every time the settings load.
  * Read-only and static: the project's Python is never imported here.
  */
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { allAssignments, findCalls, findImports, keywordArgument, lastName, positionalArguments } from '../python/locate.js';
 import { lineOf, parsePython, type Node, type Tree } from '../python/parser.js';
@@ -110,6 +111,43 @@ function instanceOf(tree: Tree, callees: string[]): { name: string; statement: N
   return null;
 }
 
+/**
+ * Readers the settings import from a module of the project (`from config.env import env`,
+ * where config/env.py says `env = environ.Env()`): the same django-environ or environs
+ * instance, under the name the settings use. Followed one module deep; the module is
+ * found from manage.py's folder (absolute) or the settings file's (relative).
+ */
+function importedReaders(tree: Tree, file: string, relativeTo: string): { name: string; statement: Node; library: 'django-environ' | 'environs' }[] {
+  const out: { name: string; statement: Node; library: 'django-environ' | 'environs' }[] = [];
+  for (const imp of findImports(tree)) {
+    if (imp.conditional || !imp.from || imp.from === '__future__' || imp.star) continue;
+    const dots = /^\.*/.exec(imp.from)![0].length;
+    let base = dots > 0 ? dirname(file) : relativeTo;
+    for (let i = 1; i < dots; i++) base = dirname(base);
+    const parts = imp.from.slice(dots).split('.').filter(Boolean);
+    const candidates = [join(base, ...parts) + '.py', join(base, ...parts, '__init__.py')];
+    const source = candidates.map(readIfThere).find((t): t is string => t !== null);
+    if (!source || !/\benviron|\bEnv\b/.test(source)) continue;
+    const other = parsePython(source);
+    for (const library of ['django-environ', 'environs'] as const) {
+      const module = library === 'django-environ' ? 'environ' : 'environs';
+      const classes = [...moduleAliases(other, module).map((m) => `${m}.Env`), ...boundNames(other, module, 'Env')];
+      const instance = classes.length ? instanceOf(other, classes) : null;
+      const named = instance && imp.names.find((n) => n.name === instance.name);
+      if (named) out.push({ name: named.alias ?? named.name, statement: imp.node, library });
+    }
+  }
+  return out;
+}
+
+function readIfThere(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
 function pathArgument(call: Node, keyword: string, scope: PathScope): { given: boolean; path: string | null } {
   const arg = loadedArgument(call, keyword);
   if (!arg) return { given: false, path: null };
@@ -143,8 +181,9 @@ export function readConfig(files: SettingsText[], dunderFile: DunderFile, relati
     const environClass = [...environModule.map((m) => `${m}.Env`), ...boundNames(tree, 'environ', 'Env')];
     // environs: env = Env() from environs; env.read_env(...).
     const environsClass = [...moduleAliases(tree, 'environs').map((m) => `${m}.Env`), ...boundNames(tree, 'environs', 'Env')];
-    const environInstance = environClass.length ? instanceOf(tree, environClass) : null;
-    const environsInstance = environsClass.length ? instanceOf(tree, environsClass) : null;
+    const imported = importedReaders(tree, file, relativeTo);
+    const environInstance = (environClass.length ? instanceOf(tree, environClass) : null) ?? imported.find((r) => r.library === 'django-environ') ?? null;
+    const environsInstance = (environsClass.length ? instanceOf(tree, environsClass) : null) ?? imported.find((r) => r.library === 'environs') ?? null;
     if (!library && environInstance) library = { name: 'django-environ', file, line: lineOf(environInstance.statement), reader: environInstance.name };
     if (!library && environsInstance) library = { name: 'environs', file, line: lineOf(environsInstance.statement), reader: environsInstance.name };
 

@@ -4,6 +4,9 @@
  * any other condition, an else branch, or a test of another file is not.
  */
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { readConfig } from '../../src/discover/config-library.js';
 import { loadPythonParser } from '../../src/python/parser.js';
@@ -78,5 +81,32 @@ describe('other conditions still do not count', () => {
   it('django-environ under `if READ_DOT_ENV_FILE` (the DJANGO_READ_DOT_ENV_FILE switch)', () => {
     const body = 'import environ\nenv = environ.Env()\nREAD_DOT_ENV_FILE = env.bool("DJANGO_READ_DOT_ENV_FILE", default=False)\nif READ_DOT_ENV_FILE:\n    env.read_env(str(BASE_DIR / ".env"))\n';
     assert.deepEqual(loaders(body), [{ unconditional: false, reads: '/p/.env' }]);
+  });
+});
+
+describe('a reader imported from a module of the project', () => {
+  it('`from config.env import env` (config/env.py: env = environ.Env()) is django-environ, and its read_env a loader', () => {
+    const root = mkdtempSync(join(tmpdir(), 'authkit-config-'));
+    mkdirSync(join(root, 'config', 'django'), { recursive: true });
+    writeFileSync(join(root, 'config', '__init__.py'), '');
+    writeFileSync(join(root, 'config', 'env.py'), 'import environ\n\nenv = environ.Env()\n');
+    const settings = join(root, 'config', 'django', 'base.py');
+    const text = 'from pathlib import Path\nfrom config.env import env\nBASE_DIR = Path(__file__).resolve().parent.parent.parent\nenv.read_env(str(BASE_DIR / ".env"))\nDEBUG = env.bool("DEBUG", default=False)\n';
+    const reading = readConfig([{ file: settings, text }], (f) => f, root, () => false);
+    rmSync(root, { recursive: true, force: true });
+    assert.equal(reading.library?.name, 'django-environ');
+    assert.equal(reading.library?.reader, 'env');
+    assert.deepEqual(reading.loaders.map((l) => ({ library: l.library, unconditional: l.unconditional, reads: l.reads })), [
+      { library: 'django-environ', unconditional: true, reads: join(root, '.env') },
+    ]);
+  });
+
+  it('a module that defines something else under that name is not a reader', () => {
+    const root = mkdtempSync(join(tmpdir(), 'authkit-config-'));
+    mkdirSync(join(root, 'config'), { recursive: true });
+    writeFileSync(join(root, 'config', 'env.py'), 'def env(name, default=None):\n    return default\n');
+    const reading = readConfig([{ file: join(root, 'config', 'settings.py'), text: 'from config.env import env\nDEBUG = env("DEBUG")\n' }], (f) => f, root, () => false);
+    rmSync(root, { recursive: true, force: true });
+    assert.equal(reading.library, null);
   });
 });
