@@ -115,9 +115,10 @@ function instanceOf(tree: Tree, callees: string[]): { name: string; statement: N
  * Readers the settings import from a module of the project (`from config.env import env`,
  * where config/env.py says `env = environ.Env()`): the same django-environ or environs
  * instance, under the name the settings use. Followed one module deep; the module is
- * found from manage.py's folder (absolute) or the settings file's (relative).
+ * found from manage.py's folder (absolute) or the settings file's (relative). A module of
+ * the settings chain itself is read in its own turn, not through the import.
  */
-function importedReaders(tree: Tree, file: string, relativeTo: string): { name: string; statement: Node; library: 'django-environ' | 'environs' }[] {
+function importedReaders(tree: Tree, file: string, relativeTo: string, chain: ReadonlySet<string>): { name: string; statement: Node; library: 'django-environ' | 'environs' }[] {
   const out: { name: string; statement: Node; library: 'django-environ' | 'environs' }[] = [];
   for (const imp of findImports(tree)) {
     if (imp.conditional || !imp.from || imp.from === '__future__' || imp.star) continue;
@@ -126,6 +127,7 @@ function importedReaders(tree: Tree, file: string, relativeTo: string): { name: 
     for (let i = 1; i < dots; i++) base = dirname(base);
     const parts = imp.from.slice(dots).split('.').filter(Boolean);
     const candidates = [join(base, ...parts) + '.py', join(base, ...parts, '__init__.py')];
+    if (candidates.some((c) => chain.has(c))) continue;
     const source = candidates.map(readIfThere).find((t): t is string => t !== null);
     if (!source || !/\benviron|\bEnv\b/.test(source)) continue;
     const other = parsePython(source);
@@ -170,6 +172,8 @@ function loaderRuns(call: Node, keyword: string, scope: PathScope): { unconditio
 export function readConfig(files: SettingsText[], dunderFile: DunderFile, relativeTo: string, exists: (path: string) => boolean): ConfigReading {
   let library: ConfigLibrary | null = null;
   const loaders: EnvLoader[] = [];
+  // A reader imported from another settings module of the chain is found where it is made.
+  const chain = new Set(files.map((f) => f.file));
   for (const { file, text } of files) {
     const tree = parsePython(text);
     const dunder = dunderFile(file);
@@ -181,7 +185,7 @@ export function readConfig(files: SettingsText[], dunderFile: DunderFile, relati
     const environClass = [...environModule.map((m) => `${m}.Env`), ...boundNames(tree, 'environ', 'Env')];
     // environs: env = Env() from environs; env.read_env(...).
     const environsClass = [...moduleAliases(tree, 'environs').map((m) => `${m}.Env`), ...boundNames(tree, 'environs', 'Env')];
-    const imported = importedReaders(tree, file, relativeTo);
+    const imported = importedReaders(tree, file, relativeTo, chain);
     const environInstance = (environClass.length ? instanceOf(tree, environClass) : null) ?? imported.find((r) => r.library === 'django-environ') ?? null;
     const environsInstance = (environsClass.length ? instanceOf(tree, environsClass) : null) ?? imported.find((r) => r.library === 'environs') ?? null;
     if (!library && environInstance) library = { name: 'django-environ', file, line: lineOf(environInstance.statement), reader: environInstance.name };
