@@ -8,7 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { readConfig, type ConfigReading } from '../discover/config-library.js';
+import { readConfig, type ConfigReading, type EnvLoader } from '../discover/config-library.js';
 import { DEDICATED_ENV } from '../discover/env-file.js';
 export { DEDICATED_ENV };
 import type { PlanContext } from './context.js';
@@ -37,6 +37,18 @@ export function configReading(ctx: PlanContext): ConfigReading {
   return reading;
 }
 
+/** A loader of the project's own (before our edits) that reads `file` only under a condition. */
+function gatedLoader(ctx: PlanContext, file: string): EnvLoader | null {
+  const original = readConfig(
+    ctx.model.settingsFiles.map((f) => ({ file: f, text: ctx.workspace.originalOf(f) ?? '' })),
+    (f) => ctx.model.settingsIncludedBy[f] ?? f,
+    ctx.model.projectRoot,
+    existsSync,
+  );
+  if (original.loaders.some((l) => l.unconditional && l.reads === file)) return null;
+  return original.loaders.find((l) => !l.unconditional && l.reads === file) ?? null;
+}
+
 /** The file the keys go into, and why it is not the project's .env (null when it is). */
 export function envTarget(ctx: PlanContext): { file: string; why: string | null } {
   const known = targets.get(ctx.workspace);
@@ -46,6 +58,12 @@ export function envTarget(ctx: PlanContext): { file: string; why: string | null 
   let result: { file: string; why: string | null } = { file, why: null };
   if (ctx.model.isGitRepo && ctx.model.env.exists && gitTracks(ctx.model.repoRoot, file)) {
     result = { file: dedicated, why: `${ctx.display(file)} is tracked by git, and a secret must not be committed` };
+  } else if (gatedLoader(ctx, file)) {
+    // The project reads its .env only when a flag says so (production leaves it off): an
+    // unconditional load of that .env would change what production reads. A file of our
+    // keys alone, loaded always, changes nothing else.
+    const gate = gatedLoader(ctx, file)!;
+    result = { file: dedicated, why: `the settings read ${ctx.display(file)} only under a condition (${ctx.display(gate.file)}:${gate.line})` };
   } else if (ctx.model.env.exists) {
     const text = ctx.workspace.originalOf(file) ?? '';
     const foreign = [...parseDotenv(text).keys()].filter((key) => !OURS.has(key));

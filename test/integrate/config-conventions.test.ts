@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { cli } from '../helpers/cli.js';
@@ -51,13 +51,18 @@ describe('the project\'s configuration library', () => {
     await assertSecondRunPlansNothing(p);
   });
 
-  it('django-environ reading .env only under `if DJANGO_READ_DOT_ENV_FILE`: that loader does not count, an unconditional one is added', async () => {
+  it('django-environ reading .env only under `if DJANGO_READ_DOT_ENV_FILE`: that loader does not count; the keys go into .env.workos, read always, and production still reads no .env', async () => {
     const p = project('environ-conditional');
     const first = await init(p, KEYS);
     assert.equal(first.code, 0, first.stderr + first.stdout);
     const report = JSON.parse(first.stdout) as { changes: { id: string; status: string }[] };
     assert.equal(report.changes.find((c) => c.id === 'settings.load-dotenv')?.status, 'changed');
-    assert.match(read(p.dir, 'proj/settings.py'), /^env\.read_env\(BASE_DIR \/ "\.env"\)$/m);
+    // Not the project's .env, which production leaves unread: a file of the keys alone, read always.
+    assert.match(read(p.dir, 'proj/settings.py'), /^env\.read_env\(BASE_DIR \/ "\.env\.workos"\)$/m);
+    assert.match(read(p.dir, 'proj/settings.py'), /^if READ_DOT_ENV_FILE:\n.*\n    env\.read_env\(str\(BASE_DIR \/ "\.env"\)\)$/m);
+    assert.equal(existsSync(join(p.dir, '.env')), false);
+    assert.match(read(p.dir, '.env.workos'), /^WORKOS_API_KEY=/m);
+    assert.match(read(p.dir, '.gitignore'), /^\.env\.workos$/m);
     assertSnapshots(p, 'environ-conditional', ['proj/settings.py', 'requirements.txt']);
     for (const venv of [VENVS.dj42, VENVS.dj52]) assert.equal(inDjango(p, 'proj.settings', PROBE, venv).trim(), `${KEY_VALUES} False fixture-only`);
     await assertSecondRunPlansNothing(p);

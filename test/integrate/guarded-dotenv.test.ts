@@ -84,7 +84,7 @@ describe('a .env loaded only when it exists', () => {
   });
 });
 
-describe('a guard that does not count: the loader init adds goes after what it uses', () => {
+describe('a guard that does not count: the loader init adds (of .env.workos, as the project reads its .env only when switched on) goes after what it uses', () => {
   it('the project imports load_dotenv mid-file, below BASE_DIR: the added load goes below that import', async () => {
     const p = project('dotenv-exists-guard', (dir) => editSettings(dir, switchGuard));
     await invariantPasses(p);
@@ -92,10 +92,10 @@ describe('a guard that does not count: the loader init adds goes after what it u
     assert.equal(first.code, 0, first.stderr + first.stdout);
     assert.equal(loadStep(first.stdout)?.status, 'changed');
     const settings = read(p, SETTINGS);
-    const added = lineIndex(settings, 'load_dotenv(BASE_DIR / ".env")');
+    const added = lineIndex(settings, 'load_dotenv(BASE_DIR / ".env.workos")');
     assert.ok(added > lineIndex(settings, 'from dotenv import load_dotenv'), 'the load comes before the import of load_dotenv');
     assert.ok(added > lineIndex(settings, 'BASE_DIR = Path(__file__).resolve().parent.parent'));
-    assertSnapshots(p, 'dotenv-switch-guard', [SETTINGS, '.env', 'requirements.txt']);
+    assertSnapshots(p, 'dotenv-switch-guard', [SETTINGS, '.env.workos', 'requirements.txt']);
     for (const venv of [VENVS.dj42, VENVS.dj52]) assert.equal(inDjango(p, 'proj.settings', PROBE, venv).trim(), `${KEY_VALUES} fixture-only`);
     await assertSecondRunPlansNothing(p);
   });
@@ -106,7 +106,7 @@ describe('a guard that does not count: the loader init adds goes after what it u
     assert.equal(first.code, 0, first.stderr + first.stdout);
     assert.equal(loadStep(first.stdout)?.status, 'changed');
     const settings = read(p, SETTINGS);
-    const added = lineIndex(settings, 'load_dotenv(BASE_DIR / ".env")');
+    const added = lineIndex(settings, 'load_dotenv(BASE_DIR / ".env.workos")');
     assert.ok(added > lineIndex(settings, 'from dotenv import load_dotenv'));
     assert.ok(added > lineIndex(settings, 'BASE_DIR = Path(__file__).resolve().parent.parent'));
     assert.equal((settings.match(/^from dotenv import load_dotenv$/gm) ?? []).length, 1, 'the import was added again');
