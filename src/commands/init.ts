@@ -14,11 +14,11 @@ import { installedOnNextRun, missingForNoInstall, noInstallMessage } from '../in
 import { requirementName } from '../integrate/requirements.js';
 import { neededPackages } from '../integrate/needed-packages.js';
 import { shimTarget } from '../integrate/requirements-step.js';
-import { installSpecs, MIN_WORKOS } from '../install/packages.js';
+import { installSpecs, MIN_WORKOS, packageNames } from '../install/packages.js';
 import { compareStates, describeChange, distributionsIn, environmentState, type EnvironmentState } from '../install/environment-state.js';
 import { flowAfterInit } from '../flow/after-init.js';
 import { needsMigrate } from '../verify/migrate-step.js';
-import type { ProjectModel } from '../discover/model.js';
+import type { PackageManagerName, ProjectModel } from '../discover/model.js';
 import { CREDENTIALS, parseDotenv } from '../integrate/dotenv-file.js';
 import type { IntegrationOptions } from '../integrate/context.js';
 import type { IntegrationPlan } from '../integrate/index.js';
@@ -179,6 +179,8 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
   say('');
   say(p.bold('Plan:'));
   say(renderSummary(plan.outcomes, plan.changes, display, p));
+  const installing = installPreview(model, flags.install, packageManager, display);
+  if (installing) say(p.dim(`  ${installing}`));
   if (plan.changes.length > 0) {
     say('');
     say(renderDiffs(plan.changes, display, p, { full: flags.dryRun || args.values.diff === true, outcomes: plan.outcomes }));
@@ -494,6 +496,21 @@ async function promptCredential(io: Io, key: string, prefix: string, secret: boo
 }
 
 /** The package manager's files already list both packages (so `uv add` and friends have nothing to record). */
+/**
+ * The install's line in the plan: which tool runs after the files are written, and which of
+ * the project's files it rewrites itself (they are not in the diff; undo restores them).
+ */
+function installPreview(model: ProjectModel, install: boolean, override: PackageManagerName | undefined, display: (file: string) => string): string | null {
+  const command = installCommand(model, { ...(override ? { packageManager: override } : {}), packages: installSpecs(neededPackages(model)), declareOnly: !install });
+  if (dependenciesDeclared(model, command)) return null;
+  const names = packageNames(neededPackages(model));
+  const files = command.modifies.map(display).join(' and ');
+  if (!install) return canDeclareOnly(command.manager) ? `then: ${command.argv.slice(0, 3).join(' ')} records ${names} in ${files}, installing nothing` : null;
+  return command.manager === 'pip'
+    ? `then: pip installs ${names} for ${model.python.command.join(' ')}`
+    : `then: ${command.argv.slice(0, 2).join(' ')} installs ${names} and rewrites ${files} (undo restores them)`;
+}
+
 /** What the install holds at its versions: uv.lock in a locked uv project, else what is installed. */
 function heldState(model: ProjectModel, command: InstallCommand, state: EnvironmentState | null): Pick<EnvironmentState, 'packages'> | null {
   if (command.manager === 'uv') {
