@@ -503,7 +503,8 @@ async function promptCredential(io: Io, key: string, prefix: string, secret: boo
 function installPreview(model: ProjectModel, install: boolean, override: PackageManagerName | undefined, display: (file: string) => string): string | null {
   const command = installCommand(model, { ...(override ? { packageManager: override } : {}), packages: installSpecs(neededPackages(model)), declareOnly: !install });
   if (dependenciesDeclared(model, command)) return null;
-  const names = packageNames(neededPackages(model));
+  // A package the project declares already is not handed to uv, poetry or pipenv (see the install step).
+  const names = packageNames(neededPackages(model).filter((pkg) => command.manager === 'pip' || pkg.name === 'workos' || !declared(model, command, pkg.name)));
   const files = command.modifies.map(display).join(' and ');
   if (!install) return canDeclareOnly(command.manager) ? `then: ${command.argv.slice(0, 3).join(' ')} records ${names} in ${files}, installing nothing` : null;
   return command.manager === 'pip'

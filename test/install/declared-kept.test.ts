@@ -23,7 +23,7 @@ describe('packages the project declares already', () => {
     gitInit(dir);
     // The plan says which of the project's files the tool rewrites itself (they are not in the diff).
     const dry = await cli(['init', '--dry-run', ...KEYS], { cwd: dir, env });
-    assert.match(dry.stdout, /^ {2}then: uv add installs workos, pyjwt and python-dotenv and rewrites pyproject\.toml and uv\.lock \(undo restores them\)$/m);
+    assert.match(dry.stdout, /^ {2}then: uv add installs workos and pyjwt and rewrites pyproject\.toml and uv\.lock \(undo restores them\)$/m);
     const run = await cli(['init', '--yes', '--json', '--no-verify', ...KEYS], { cwd: dir, env });
     const report = JSON.parse(run.stdout) as { install: { status: string; command?: string } };
     assert.equal(report.install.status, 'installed', run.stderr);
