@@ -14,7 +14,8 @@ import { installedOnNextRun, missingForNoInstall, noInstallMessage } from '../in
 import { requirementName } from '../integrate/requirements.js';
 import { neededPackages } from '../integrate/needed-packages.js';
 import { shimTarget } from '../integrate/requirements-step.js';
-import { installSpecs, MIN_WORKOS, packageNames } from '../install/packages.js';
+import { installSpecs, MIN_WORKOS, packageNames, type AuthkitPackage } from '../install/packages.js';
+import { installedVersion } from '../install/installed-version.js';
 import { compareStates, describeChange, distributionsIn, environmentState, type EnvironmentState } from '../install/environment-state.js';
 import { flowAfterInit } from '../flow/after-init.js';
 import { needsMigrate } from '../verify/migrate-step.js';
@@ -123,6 +124,9 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
   }
   const oldDjango = unsupportedDjangoMessage(model.django, display);
   if (oldDjango) throw new UserError(oldDjango);
+  // pip check before the install is read-only: started now, it runs while the plan is made,
+  // checked and applied, instead of after.
+  const environmentBefore = flags.install && !flags.dryRun ? environmentState(model.python, model.projectRoot, io.env).catch(() => null) : null;
   if (!flags.install) {
     const oldSdk = oldSdkMessage(await installedWorkosVersion(model.python, model.projectRoot, io.env));
     if (oldSdk) throw new UserError(oldSdk);
@@ -322,7 +326,9 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
     const needed = neededPackages(model);
     const modules = needed.map((pkg) => pkg.module);
     const all = installCommand(model, { ...(packageManager ? { packageManager } : {}), packages: installSpecs(needed) });
-    const before = await checkImports(model.python, model.projectRoot, { env: io.env, modules });
+    // A package the virtualenv has no .dist-info for is not installed: no interpreter needed to say so.
+    const absent = model.python.venv ? needed.filter((pkg) => installedVersion(model.python.venv!, pkg.name) === null) : [];
+    const before = absent.length > 0 ? notInstalled(model.python.venv!, modules, absent) : await checkImports(model.python, model.projectRoot, { env: io.env, modules });
     // uv, poetry and pipenv rewrite the line of every package they are given: one the project
     // declares already, in its own words, and has installed is left out of the command.
     const theirs = all.manager === 'pip' ? [] : needed.filter((pkg) => pkg.name !== 'workos' && declared(model, all, pkg.name) && before.imports.some((i) => i.module === pkg.module && i.ok));
@@ -332,7 +338,7 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
       say(p.dim(`workos ${before.workosVersion ?? ''} and python-dotenv are installed already.`));
       imports = before;
     } else {
-      const stateBefore = await environmentState(model.python, model.projectRoot, io.env);
+      const stateBefore = await (environmentBefore ?? environmentState(model.python, model.projectRoot, io.env));
       let result: InstallResult;
       let heldInstalled = false;
       const held = holdInstalled(command, heldState(model, command, stateBefore));
@@ -496,6 +502,20 @@ async function promptCredential(io: Io, key: string, prefix: string, secret: boo
 }
 
 /** The package manager's files already list both packages (so `uv add` and friends have nothing to record). */
+/** What checkImports would answer for a virtualenv that lacks `absent`, without starting Python. */
+function notInstalled(venv: string, modules: readonly string[], absent: readonly AuthkitPackage[]): ImportReport {
+  return {
+    ok: false,
+    imports: modules.map((module) => {
+      const missing = absent.some((pkg) => pkg.module === module);
+      return { module, ok: !missing, error: missing ? `not installed in ${venv}` : null };
+    }),
+    workosVersion: installedVersion(venv, 'workos'),
+    executable: null,
+    error: null,
+  };
+}
+
 /**
  * The install's line in the plan: which tool runs after the files are written, and which of
  * the project's files it rewrites itself (they are not in the diff; undo restores them).
