@@ -357,7 +357,10 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
         result = await runInstall(model, command, applied, io, flags.json);
       }
       report.install = { ...installJson(result), ...(held && result.ok ? { heldInstalled } : {}) };
-      const stateAfter = result.ok && stateBefore ? await environmentState(model.python, model.projectRoot, io.env) : null;
+      // Both read-only: pip check after the install and the imports, side by side.
+      const [stateAfter, importsAfter] = result.ok
+        ? await Promise.all([stateBefore ? environmentState(model.python, model.projectRoot, io.env) : null, checkImports(model.python, model.projectRoot, { env: io.env, modules })])
+        : [null, null];
       const change = stateBefore && stateAfter ? compareStates(stateBefore, stateAfter) : null;
       if (change) {
         report.install.changedPackages = change.changed;
@@ -374,7 +377,7 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
         installFailed = true;
         writeLine(io.stderr, result.message ?? 'installing failed');
       } else {
-        imports = await checkImports(model.python, model.projectRoot, { env: io.env, modules });
+        imports = importsAfter ?? (await checkImports(model.python, model.projectRoot, { env: io.env, modules }));
         if (imports.ok && command.manager === 'pip' && !model.packageManager.requirementsFile) {
           // Installed into the environment only: a fresh checkout would not have them.
           report.install.note = `no requirements file: ${command.packages.join(' ')} installed but recorded nowhere`;
