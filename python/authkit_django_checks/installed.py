@@ -8,6 +8,9 @@ import sys
 from .context import distribution_version
 from .report import FAIL, PASS, SKIP, describe_exception, result
 
+# Kept equal to MIN_DJANGO in src/discover/django-version.ts.
+OLDEST_DJANGO = (4, 2)
+
 
 def check_import_django(ctx):
     try:
@@ -22,6 +25,14 @@ def check_import_django(ctx):
             ),
         )
     ctx.django = django
+    if tuple(django.VERSION[:2]) < OLDEST_DJANGO:
+        # The generated views use what Django 4.2 brought; init refuses older ones.
+        return result(
+            FAIL,
+            f"Django {django.get_version()} is older than 4.2, "
+            "the oldest authkit-django supports",
+            fix="upgrade Django to 4.2 or later",
+        )
     return result(
         PASS, f"Django {django.get_version()} is importable by {sys.executable}"
     )
