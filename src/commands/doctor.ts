@@ -26,7 +26,7 @@ import { renderDiffs, renderSummary } from '../plan/review.js';
 import { loadPythonParser } from '../python/parser.js';
 import { needsMigrate } from '../verify/migrate-step.js';
 import { EXIT, UserError } from '../util/errors.js';
-import { palette, writeLine, type Io, type Palette } from '../util/output.js';
+import { lineWidth, palette, writeLine, type Io, type Palette } from '../util/output.js';
 import { canPrompt, confirm } from '../util/prompt.js';
 import { prepareProject } from './interrupted.js';
 import { discoverOptions } from './options.js';
@@ -125,7 +125,7 @@ export async function runDoctor(args: CommandArgs, io: Io): Promise<number> {
   for (let round = 0; round < MAX_FIX_ROUNDS && !isEmpty(plan); round++) {
     say();
     say(p.bold(round === 0 ? 'Fixes:' : 'More fixes, found by checking again:'));
-    for (const line of describePlan(plan, model, p)) say(line);
+    for (const line of describePlan(plan, model, p, lineWidth(io.stdout))) say(line);
     const interactive = !flags.yes && !flags.json && canPrompt(io);
     if (!flags.yes && !interactive) {
       report.fix.reason = 'not confirmed: no terminal to ask on (pass --yes)';
@@ -184,11 +184,11 @@ function exitCode(results: readonly DoctorResult[]): number {
   return results.some((r) => r.id === 'sessions-table' && r.status === 'warn' && (r.repair === 'migrate' || needsMigrate(r))) ? EXIT.needsUser : EXIT.ok;
 }
 
-function describePlan(plan: RepairPlan, model: ProjectModel, p: Palette): string[] {
+function describePlan(plan: RepairPlan, model: ProjectModel, p: Palette, width: number): string[] {
   const display = (file: string) => rel(model, file);
   const lines: string[] = [];
   if (plan.steps.length > 0) {
-    lines.push(renderSummary(plan.steps, plan.changes, display, p));
+    lines.push(renderSummary(plan.steps, plan.changes, display, p, width));
     lines.push('', renderDiffs(plan.changes, display, p, { full: true }));
   }
   if (plan.install) lines.push(`  ${p.yellow('run')}     ${plan.install.retry}`);

@@ -40,7 +40,7 @@ import { loadPythonParser } from '../python/parser.js';
 import { EXIT, UsageError, UserError } from '../util/errors.js';
 import { readUtf8IfExists } from '../util/files.js';
 import { uncommittedChanges } from '../util/git.js';
-import { lineWidth, palette, writeLine, type Io, type Palette } from '../util/output.js';
+import { lineWidth, palette, wrapText, writeLine, type Io, type Palette } from '../util/output.js';
 import { askSecret, ask, canPrompt, confirm, confirmOrCancel } from '../util/prompt.js';
 import { redactDeep, registerSecret } from '../util/secrets.js';
 import { readFileSync } from 'node:fs';
@@ -182,9 +182,10 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
 
   say('');
   say(p.bold('Plan:'));
-  say(renderSummary(plan.outcomes, plan.changes, display, p));
+  const width = lineWidth(io.stdout);
+  say(renderSummary(plan.outcomes, plan.changes, display, p, width));
   const installing = installPreview(model, flags.install, packageManager, display);
-  if (installing) say(p.dim(`  ${installing}`));
+  if (installing) for (const [i, line] of wrapText(installing, width - 2, width - 8).entries()) say(p.dim(`${i === 0 ? '  ' : '        '}${line}`));
   if (plan.changes.length > 0) {
     say('');
     say(renderDiffs(plan.changes, display, p, { full: flags.dryRun || args.values.diff === true, outcomes: plan.outcomes }));

@@ -4,7 +4,7 @@
  * statuses, and runserver's output was redacted when it was captured.
  */
 import type { Palette } from '../util/output.js';
-import { wrapText } from '../verify/render.js';
+import { wrapText } from '../util/output.js';
 import type { FlowStep, StepStatus } from './login-flow.js';
 import type { FlowReport } from './verify-flow.js';
 

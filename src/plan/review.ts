@@ -5,7 +5,7 @@
  * WorkOS key (a key written into settings.py by hand shows up as diff context).
  */
 import { isDotenvFile, maskDotenvLine } from '../integrate/dotenv-file.js';
-import type { Palette } from '../util/output.js';
+import { wrapText, type Palette } from '../util/output.js';
 import { maskSecrets } from '../util/secrets.js';
 import { diffStat, unifiedDiff } from './diff.js';
 import type { FileChange, StepOutcome, StepStatus } from './types.js';
@@ -74,13 +74,21 @@ const MARK: Record<StepStatus, (p: Palette) => string> = {
   manual: (p) => p.red('manual'),
 };
 
-export function renderSummary(outcomes: StepOutcome[], changes: FileChange[], display: (file: string) => string, p: Palette): string {
+/** The column a step's text starts at, after `  create  `. */
+const TEXT_COLUMN = 10;
+
+export function renderSummary(outcomes: StepOutcome[], changes: FileChange[], display: (file: string) => string, p: Palette, width = Infinity): string {
   const lines: string[] = [];
+  // Each text broken at spaces to fit the terminal, continued under its own first column.
+  const room = Math.max(20, width - TEXT_COLUMN);
+  const indent = ' '.repeat(TEXT_COLUMN);
+  const block = (text: string, paint: (s: string) => string = (s) => s) => wrapText(text, room, room).map((l) => `${indent}${paint(l)}`);
   for (const o of outcomes) {
-    const where = o.file ? p.dim(`  ${display(o.file)}${o.line ? `:${o.line}` : ''}`) : '';
-    lines.push(`  ${MARK[o.status](p)}  ${o.summary}${o.status === 'manual' ? where : ''}`);
-    if (o.note) lines.push(`          ${p.dim(maskSecrets(o.note))}`);
-    if (o.status === 'manual' && o.reason) lines.push(`          ${p.dim(`why: ${o.reason}`)}`);
+    const where = o.file && o.status === 'manual' ? `  ${display(o.file)}${o.line ? `:${o.line}` : ''}` : '';
+    const [first = '', ...more] = wrapText(`${o.summary}${where}`, room, room);
+    lines.push(`  ${MARK[o.status](p)}  ${first}`, ...more.map((l) => `${indent}${l}`));
+    if (o.note) lines.push(...block(maskSecrets(o.note), p.dim));
+    if (o.status === 'manual' && o.reason) lines.push(...block(`why: ${o.reason}`, p.dim));
   }
   const created = changes.filter((c) => c.before === null).length;
   const changed = changes.length - created;

@@ -76,3 +76,21 @@ export function writeLine(stream: Writable, text = ''): void {
 export function lineWidth(stream: { isTTY?: boolean; columns?: number }): number {
   return stream.isTTY && stream.columns && stream.columns > 0 ? stream.columns - 1 : Infinity;
 }
+
+/** `text` in lines of at most `first` columns, then `rest` columns, broken at spaces. */
+export function wrapText(text: string, first: number, rest: number): string[] {
+  const lines: string[] = [];
+  let room = first;
+  let current = '';
+  for (const word of text.split(' ')) {
+    if (current && current.length + 1 + word.length > room) {
+      lines.push(current);
+      current = word;
+      room = rest;
+    } else {
+      current = current ? `${current} ${word}` : word;
+    }
+  }
+  if (current) lines.push(current);
+  return lines;
+}

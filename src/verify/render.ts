@@ -4,7 +4,7 @@
  * user named). Shared by `init` and `doctor`, which adds its own static checks.
  */
 import { isAbsolute, relative } from 'node:path';
-import type { Palette, Paint } from '../util/output.js';
+import { wrapText, type Palette, type Paint } from '../util/output.js';
 import type { CheckResult, CheckStatus, DashboardValues, ProjectChecksReport } from './types.js';
 
 export interface RenderOptions {
@@ -75,24 +75,6 @@ export function shorten(text: string, room: number): string {
   const cut = text.slice(0, room - 1);
   const space = cut.lastIndexOf(' ');
   return `${(space > room / 2 ? cut.slice(0, space) : cut).replace(/[,;:(\s]+$/, '')}…`;
-}
-
-/** `text` in lines of at most `first` columns, then `rest` columns, broken at spaces. */
-export function wrapText(text: string, first: number, rest: number): string[] {
-  const lines: string[] = [];
-  let room = first;
-  let current = '';
-  for (const word of text.split(' ')) {
-    if (current && current.length + 1 + word.length > room) {
-      lines.push(current);
-      current = word;
-      room = rest;
-    } else {
-      current = current ? `${current} ${word}` : word;
-    }
-  }
-  if (current) lines.push(current);
-  return lines;
 }
 
 export type CheckCounts = Record<CheckStatus, number>;
