@@ -23,7 +23,7 @@ import { normalizePackageName } from '../integrate/requirements.js';
 const NOT_HELD = new Set(['workos', 'pip', 'setuptools', 'wheel']);
 
 export interface HeldInstall {
-  /** The pip command with `-c FILE` added. */
+  /** The pip or uv command with `-c FILE` added. */
   command: InstallCommand;
   /** How many installed distributions are held at their versions. */
   held: number;
