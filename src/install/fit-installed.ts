@@ -81,5 +81,7 @@ export function holdInstalled(command: InstallCommand, state: Pick<EnvironmentSt
 /** The resolver (pip's or uv's) found no workos release that fits the held versions. */
 export function noReleaseFits(result: InstallResult): boolean {
   const said = result.outputTail + (result.message ?? '');
-  return !result.ok && result.status === 'failed' && /ResolutionImpossible|conflicting dependencies|No matching distribution found for workos|No solution found when resolving|unsatisfiable/i.test(said);
+  // pip names the held versions "(constraint)" in its explanation, whatever else it prints
+  // around it; its ResolutionImpossible line can fall out of a long output's tail.
+  return !result.ok && result.status === 'failed' && /ResolutionImpossible|conflicting dependencies|requested \(constraint\)|No matching distribution found for workos|No solution found when resolving|unsatisfiable/i.test(said);
 }
