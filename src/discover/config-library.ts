@@ -4,12 +4,12 @@
  * call that loads a .env file, with whether it runs every time the settings load.
  * Read-only and static: the project's Python is never imported here.
  */
-import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { allAssignments, findCalls, findImports, keywordArgument, lastName, positionalArguments } from '../python/locate.js';
 import { lineOf, parsePython, type Node, type Tree } from '../python/parser.js';
 import { evaluatePath, pathScope, type PathScope } from '../integrate/path-values.js';
 import { onlyTestsExistenceOf } from './exists-guard.js';
+import { readUtf8IfExists } from '../util/files.js';
 
 export type ConfigLibraryName = 'django-environ' | 'python-decouple' | 'environs' | 'python-dotenv';
 
@@ -128,7 +128,7 @@ function importedReaders(tree: Tree, file: string, relativeTo: string, chain: Re
     const parts = imp.from.slice(dots).split('.').filter(Boolean);
     const candidates = [join(base, ...parts) + '.py', join(base, ...parts, '__init__.py')];
     if (candidates.some((c) => chain.has(c))) continue;
-    const source = candidates.map(readIfThere).find((t): t is string => t !== null);
+    const source = candidates.map(readUtf8IfExists).find((t): t is string => t !== null);
     if (!source || !/\benviron|\bEnv\b/.test(source)) continue;
     const other = parsePython(source);
     for (const library of ['django-environ', 'environs'] as const) {
@@ -140,14 +140,6 @@ function importedReaders(tree: Tree, file: string, relativeTo: string, chain: Re
     }
   }
   return out;
-}
-
-function readIfThere(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
 }
 
 function pathArgument(call: Node, keyword: string, scope: PathScope): { given: boolean; path: string | null } {
