@@ -13,7 +13,7 @@ import { holdInstalled, lockedVersions, noReleaseFits } from '../install/fit-ins
 import { installedOnNextRun, missingForNoInstall, noInstallMessage } from '../install/no-install-check.js';
 import { requirementName } from '../integrate/requirements.js';
 import { neededPackages } from '../integrate/needed-packages.js';
-import { shimTarget } from '../integrate/requirements-step.js';
+import { requirementsTarget } from '../integrate/requirements-step.js';
 import { installSpecs, MIN_WORKOS, packageNames, type AuthkitPackage } from '../install/packages.js';
 import { installedVersion } from '../install/installed-version.js';
 import { compareStates, describeChange, distributionsIn, environmentState, type EnvironmentState } from '../install/environment-state.js';
@@ -332,7 +332,7 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
     const before = absent.length > 0 ? notInstalled(model.python.venv!, modules, absent) : await checkImports(model.python, model.projectRoot, { env: io.env, modules });
     // uv, poetry and pipenv rewrite the line of every package they are given: one the project
     // declares already, in its own words, and has installed is left out of the command.
-    const theirs = all.manager === 'pip' ? [] : needed.filter((pkg) => pkg.name !== 'workos' && declared(model, all, pkg.name) && before.imports.some((i) => i.module === pkg.module && i.ok));
+    const theirs = declaredByProject(model, all, needed).filter((pkg) => before.imports.some((i) => i.module === pkg.module && i.ok));
     const command = theirs.length > 0 && theirs.length < needed.length ? installCommand(model, { ...(packageManager ? { packageManager } : {}), packages: installSpecs(needed.filter((pkg) => !theirs.includes(pkg))) }) : all;
     if (before.ok && !oldSdkMessage(before.workosVersion) && dependenciesDeclared(model, all)) {
       report.install = { status: 'skipped', reason: 'workos and python-dotenv already installed and declared', workos: before.workosVersion };
@@ -505,7 +505,6 @@ async function promptCredential(io: Io, key: string, prefix: string, secret: boo
   throw new UsageError(`no valid ${key} was entered`);
 }
 
-/** The package manager's files already list both packages (so `uv add` and friends have nothing to record). */
 /** What checkImports would answer for a virtualenv that lacks `absent`, without starting Python. */
 function notInstalled(venv: string, modules: readonly string[], absent: readonly AuthkitPackage[]): ImportReport {
   return {
@@ -525,10 +524,11 @@ function notInstalled(venv: string, modules: readonly string[], absent: readonly
  * the project's files it rewrites itself (they are not in the diff; undo restores them).
  */
 function installPreview(model: ProjectModel, install: boolean, override: PackageManagerName | undefined, display: (file: string) => string): string | null {
-  const command = installCommand(model, { ...(override ? { packageManager: override } : {}), packages: installSpecs(neededPackages(model)), declareOnly: !install });
+  const needed = neededPackages(model);
+  const command = installCommand(model, { ...(override ? { packageManager: override } : {}), packages: installSpecs(needed), declareOnly: !install });
   if (dependenciesDeclared(model, command)) return null;
-  // A package the project declares already is not handed to uv, poetry or pipenv (see the install step).
-  const names = packageNames(neededPackages(model).filter((pkg) => command.manager === 'pip' || pkg.name === 'workos' || !declared(model, command, pkg.name)));
+  const theirs = declaredByProject(model, command, needed);
+  const names = packageNames(needed.filter((pkg) => !theirs.includes(pkg)));
   const files = command.modifies.map(display).join(' and ');
   if (!install) return canDeclareOnly(command.manager) ? `then: ${command.argv.slice(0, 3).join(' ')} records ${names} in ${files}, installing nothing` : null;
   return command.manager === 'pip'
@@ -546,19 +546,33 @@ function heldState(model: ProjectModel, command: InstallCommand, state: Environm
   return state ?? (model.python.venv ? { packages: distributionsIn(model.python.venv) } : null);
 }
 
+/** The package manager's files already list every package of the command (so `uv add` and friends have nothing to record). */
 function dependenciesDeclared(model: ProjectModel, command: InstallCommand): boolean {
-  return command.packages.every((spec) => declared(model, command, spec));
+  const isDeclared = declaredIn(model, command);
+  return command.packages.every(isDeclared);
 }
 
-/** Is the package (a spec or a name) listed in the manager's own file (requirements, pyproject.toml, Pipfile)? */
-function declared(model: ProjectModel, command: InstallCommand, spec: string): boolean {
+/** Whether a package (a spec or a name) is listed in the manager's own files (requirements, pyproject.toml, Pipfile); the files are read once. */
+function declaredIn(model: ProjectModel, command: InstallCommand): (spec: string) => boolean {
   const listed = model.packageManager.requirementsFile;
-  const shim = listed ? shimTarget(readUtf8IfExists, listed, readUtf8IfExists(listed) ?? '') : null;
-  const files = command.manager === 'pip' ? [listed, shim].filter((f): f is string => f !== null) : command.modifies.filter((f) => /pyproject\.toml$|Pipfile$/.test(f));
-  if (files.length === 0) return command.manager === 'pip';
+  const files = command.manager === 'pip' ? (listed ? [...new Set([listed, requirementsTarget(readUtf8IfExists, listed)])] : []) : command.modifies.filter((f) => /pyproject\.toml$|Pipfile$/.test(f));
+  if (files.length === 0) return () => command.manager === 'pip';
   const text = files.map((f) => readUtf8IfExists(f) ?? '').join('\n').toLowerCase();
-  const name = (requirementName(spec) ?? spec).replace(/-/g, '[-_.]');
-  return new RegExp(`(^|["'\\s])${name}\\b`, 'im').test(text);
+  return (spec) => {
+    const name = (requirementName(spec) ?? spec).replace(/-/g, '[-_.]');
+    return new RegExp(`(^|["'\\s])${name}\\b`, 'im').test(text);
+  };
+}
+
+/**
+ * The packages uv, poetry and pipenv are not handed because the project declares them
+ * already, in its own words (they would rewrite the line); workos is always handed over,
+ * so it lands in the supported range. pip's requirements file is ours to edit: none.
+ */
+function declaredByProject(model: ProjectModel, command: InstallCommand, needed: readonly AuthkitPackage[]): AuthkitPackage[] {
+  if (command.manager === 'pip') return [];
+  const isDeclared = declaredIn(model, command);
+  return needed.filter((pkg) => pkg.name !== 'workos' && isDeclared(pkg.name));
 }
 
 async function runInstall(model: ProjectModel, command: InstallCommand, applied: ReturnType<typeof applyChanges> | null, io: Io, json: boolean): Promise<InstallResult> {

@@ -37,21 +37,15 @@ export async function missingForNoInstall(
   if (!python.exists) return null;
   let candidates = [...needed];
   if (python.venv) {
-    const django = installedVersion(python.venv, 'django');
     candidates = candidates.filter((pkg) => installedVersion(python.venv!, pkg.name) === null);
     if (candidates.length === 0) return { missing: [] };
-    if (django === null && !(await importable(model, ['django'], env))) return null;
   }
+  // One start of the interpreter answers both: can it import Django at all, and which of these.
   const report = await checkImports(python, model.projectRoot, { env, modules: ['django', ...candidates.map((pkg) => pkg.module)] });
   if (report.error) return null;
   const failed = new Set(report.imports.filter((i) => !i.ok).map((i) => i.module));
   if (failed.has('django')) return null;
   return { missing: candidates.filter((pkg) => failed.has(pkg.module)) };
-}
-
-async function importable(model: Pick<ProjectModel, 'python' | 'projectRoot'>, modules: string[], env: NodeJS.ProcessEnv): Promise<boolean> {
-  const report = await checkImports(model.python, model.projectRoot, { env, modules });
-  return report.error === null && report.ok;
 }
 
 /** The sentence that stops `init --no-install`, with the command that would install the missing packages. */

@@ -8,7 +8,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { ProjectModel } from '../discover/model.js';
 import { pinStyle } from '../integrate/requirements.js';
-import { shimTarget } from '../integrate/requirements-step.js';
+import { requirementsTarget } from '../integrate/requirements-step.js';
 import { readUtf8IfExists } from '../util/files.js';
 import { writeAtomic, type ApplyResult } from '../plan/apply.js';
 import { sha256, stateDirFor, writtenPath } from '../plan/journal.js';
@@ -25,7 +25,7 @@ export function pinInstalled(
 ): string[] {
   const listed = model.packageManager.requirementsFile;
   // A shim that only includes others (`-r requirements/base.txt`): the lines went into the included file.
-  const file = listed ? (shimTarget(readUtf8IfExists, listed, readUtf8IfExists(listed) ?? '') ?? listed) : null;
+  const file = listed ? requirementsTarget(readUtf8IfExists, listed) : null;
   const venv = model.python.venv;
   const record = applied?.entry.files.find((f) => f.path === file);
   if (!file || !venv || !record || record.before === null) return [];

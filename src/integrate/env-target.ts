@@ -37,16 +37,14 @@ export function configReading(ctx: PlanContext): ConfigReading {
   return reading;
 }
 
-/** A loader of the project's own (before our edits) that reads `file` only under a condition. */
-function gatedLoader(ctx: PlanContext, file: string): EnvLoader | null {
-  const original = readConfig(
+/** The project's own .env loaders, read from the settings as they were before our edits. */
+function originalLoaders(ctx: PlanContext): EnvLoader[] {
+  return readConfig(
     ctx.model.settingsFiles.map((f) => ({ file: f, text: ctx.workspace.originalOf(f) ?? '' })),
     (f) => ctx.model.settingsIncludedBy[f] ?? f,
     ctx.model.projectRoot,
     existsSync,
-  );
-  if (original.loaders.some((l) => l.unconditional && l.reads === file)) return null;
-  return original.loaders.find((l) => !l.unconditional && l.reads === file) ?? null;
+  ).loaders;
 }
 
 /** The file the keys go into, and why it is not the project's .env (null when it is). */
@@ -56,24 +54,20 @@ export function envTarget(ctx: PlanContext): { file: string; why: string | null 
   const file = ctx.model.env.file;
   const dedicated = join(dirname(file), DEDICATED_ENV);
   let result: { file: string; why: string | null } = { file, why: null };
+  // Read without the planned edits: whether the project itself loaded the .env before.
+  const own = originalLoaders(ctx).filter((l) => l.reads === file);
+  const loaded = own.some((l) => l.unconditional);
+  const gate = loaded ? null : (own.find((l) => !l.unconditional) ?? null);
   if (ctx.model.isGitRepo && ctx.model.env.exists && gitTracks(ctx.model.repoRoot, file)) {
     result = { file: dedicated, why: `${ctx.display(file)} is tracked by git, and a secret must not be committed` };
-  } else if (gatedLoader(ctx, file)) {
+  } else if (gate) {
     // The project reads its .env only when a flag says so (production leaves it off): an
     // unconditional load of that .env would change what production reads. A file of our
     // keys alone, loaded always, changes nothing else.
-    const gate = gatedLoader(ctx, file)!;
     result = { file: dedicated, why: `the settings read ${ctx.display(file)} only under a condition (${ctx.display(gate.file)}:${gate.line})` };
   } else if (ctx.model.env.exists) {
     const text = ctx.workspace.originalOf(file) ?? '';
     const foreign = [...parseDotenv(text).keys()].filter((key) => !OURS.has(key));
-    // Read without the planned edits: whether the project itself loaded it before.
-    const loaded = readConfig(
-      ctx.model.settingsFiles.map((f) => ({ file: f, text: ctx.workspace.originalOf(f) ?? '' })),
-      (f) => ctx.model.settingsIncludedBy[f] ?? f,
-      ctx.model.projectRoot,
-      existsSync,
-    ).loaders.some((l) => l.unconditional && l.reads === file);
     if (foreign.length > 0 && !loaded) {
       result = {
         file: dedicated,

@@ -33,7 +33,7 @@ export function planRequirementsFile(ctx: PlanContext): StepOutcome[] {
   if (source) return planPipTools(ctx, file, source, compiled);
   // A requirements.txt that only includes others (`-r requirements/base.txt`) is a shim: the
   // file it includes that lists Django is where the project declares what it runs on.
-  const target = shimTarget((f) => ctx.workspace.read(f), file, compiled) ?? file;
+  const target = requirementsTarget((f) => ctx.workspace.read(f), file);
   return planListIn(ctx, target, ctx.workspace.read(target)!);
 }
 
@@ -103,8 +103,13 @@ function planPipTools(ctx: PlanContext, compiledFile: string, source: string, co
 }
 
 /** Package names listed in the files a requirements file includes with -r (recursively, a few levels). */
+/** The file the project's requirements are declared in: `file`, or the one a shim `file` includes. */
+export function requirementsTarget(read: (file: string) => string | null, file: string): string {
+  return shimTarget(read, file, read(file) ?? '') ?? file;
+}
+
 /** The included file to edit when `text` holds nothing but `-r` includes (and comments), else null. */
-export function shimTarget(read: (file: string) => string | null, file: string, text: string): string | null {
+function shimTarget(read: (file: string) => string | null, file: string, text: string): string | null {
   const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
   const includes = lines.map((l) => /^(?:-r|--requirement)\s*=?\s*(\S+)$/.exec(l)?.[1]);
   if (lines.length === 0 || includes.some((i) => i === undefined)) return null;

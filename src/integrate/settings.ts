@@ -270,10 +270,10 @@ function planKeys(ctx: PlanContext, file: string, outcomes: StepOutcome[]): void
   editPython(ctx, file, (t, tr) => {
     const block = lines.join(detectEolOf(t));
     const local = localSettingsImport(tr);
-    const placed = local ? insertBefore(t, local, block) : appendBlock(t, tr, block);
+    if (!local) return appendBlock(t, tr, block);
     // Before a local-settings import, unless a name the block reads is bound only there or below.
     const bound = lastBindingOf(tr, namesUsed(block));
-    return bound && bound.startIndex >= commonPrefixLength(t, placed) ? insertAfterWithBlankLines(t, bound, block) : placed;
+    return bound && bound.startIndex >= local.startIndex ? insertAfterWithBlankLines(t, bound, block) : insertBefore(t, local, block);
   });
   outcomes.push(...added);
 }
@@ -315,13 +315,6 @@ function insertBefore(source: string, node: Node, block: string): string {
   const before = source.slice(0, start);
   const lead = before === '' || /(\r?\n){2}$/.test(before) ? '' : eol;
   return `${before}${lead}${block}${eol}${eol}${source.slice(start)}`;
-}
-
-/** How many leading characters two strings share (where an insertion starts). */
-function commonPrefixLength(a: string, b: string): number {
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  return i;
 }
 
 function detectEolOf(text: string): string {
