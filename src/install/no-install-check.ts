@@ -8,6 +8,7 @@
  * Read from the virtualenv's .dist-info folders when there is one (no process); a package the
  * folder lacks is confirmed by importing it, since a venv may see system site-packages.
  */
+import { resolve } from 'node:path';
 import type { ProjectModel } from '../discover/model.js';
 import { checkImports } from './check-imports.js';
 import { installCommand } from './command.js';
@@ -20,11 +21,15 @@ export interface NoInstallCheck {
 }
 
 /**
- * In a uv project, `uv run` brings the environment in line with uv.lock before it starts
- * Python: what `uv add --no-sync` declared is installed by the project's own next command.
+ * In a uv project, `uv run` brings the project's environment (its `.venv`) in line with
+ * uv.lock before it starts Python: what `uv add --no-sync` declared is installed by the
+ * project's own next command. Not so for an activated virtualenv elsewhere, which `uv run`
+ * does not touch: that interpreter would stay without the packages.
  */
-export function installedOnNextRun(model: Pick<ProjectModel, 'packageManager'>, manager: string): boolean {
-  return manager === 'uv' && model.packageManager.name === 'uv';
+export function installedOnNextRun(model: Pick<ProjectModel, 'packageManager' | 'python'>, manager: string): boolean {
+  if (manager !== 'uv' || model.packageManager.name !== 'uv') return false;
+  const { python, packageManager } = model;
+  return python.source === 'package-manager' || (python.venv !== null && resolve(python.venv) === resolve(packageManager.root, '.venv'));
 }
 
 /** Null when the project's Python cannot say (no interpreter, or Django itself not importable there). */

@@ -6,11 +6,12 @@
  * it, and writes nothing. Real virtualenvs from .venvs (bare52: Django 5.2 only).
  */
 import assert from 'node:assert/strict';
-import { readFileSync, symlinkSync } from 'node:fs';
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { cli, gitInit, stateDir } from '../helpers/cli.js';
 import { copyFixture, snapshotTree, VENVS } from '../helpers/django.js';
+import { runTool, toolEnv } from '../helpers/tools.js';
 
 const KEYS = ['--api-key', 'sk_test_missing0000', '--client-id', 'client_missing'];
 
@@ -54,5 +55,18 @@ describe('init --no-install where the packages the edits import are not installe
     assert.ok(run.code === 0 || run.code === 3, run.stderr);
     assert.doesNotMatch(run.stderr, /not installed/);
     assert.match(readFileSync(join(dir, 'mini', 'settings.py'), 'utf8'), /load_dotenv/);
+  });
+
+  it('a uv project run from an activated virtualenv elsewhere: uv run would not install into it, so it refuses too', async () => {
+    const dir = copyFixture('minimal');
+    writeFileSync(join(dir, 'pyproject.toml'), '[project]\nname = "mini"\nversion = "0.1.0"\nrequires-python = ">=3.10"\ndependencies = ["django>=4.2"]\n');
+    const env = toolEnv({ AUTHKIT_DJANGO_STATE_DIR: stateDir(), NO_COLOR: '1' });
+    await runTool(['uv', 'lock', '--quiet'], dir, env);
+    gitInit(dir);
+    const before = snapshotTree(dir);
+    const run = await cli(['init', '--yes', '--no-install', '--no-verify', ...KEYS], { cwd: dir, env: { ...env, VIRTUAL_ENV: VENVS.bare52 } });
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /workos, pyjwt and python-dotenv are not installed for .*bare52\/bin\/python/);
+    assert.deepEqual(snapshotTree(dir), before);
   });
 });
