@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 let failed = false;
-for (const name of ['inspect.mjs', 'init.mjs', 'install.mjs', 'large-files.mjs', 'property.mjs', 'flow.mjs']) {
+for (const name of ['inspect.mjs', 'init.mjs', 'install.mjs', 'large-files.mjs', 'property.mjs', 'flow.mjs', 'middleware.mjs']) {
   const script = join(here, name);
   if (!existsSync(script)) continue;
   console.log(`\n== bench/${name}`);

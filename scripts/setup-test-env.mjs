@@ -2,7 +2,7 @@
 // the pinned Django, workos and tool versions from PyPI, and Debian's Chromium.
 // Idempotent: a venv whose stamp matches its pinned requirements is left alone.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -29,6 +29,8 @@ export const PINS = {
   uv: 'uv==0.13.9',
   poetry: 'poetry==2.5.1',
   pipenv: 'pipenv==2026.10.3',
+  // Django's type stubs, for pyright over the generated app (models, managers).
+  djangoStubs: 'django-stubs==5.2.8',
 };
 
 const ENVS = {
@@ -65,6 +67,24 @@ function ensureVenv(name, requirements) {
   writeFileSync(stamp, want);
 }
 
+/**
+ * Django's type stubs where test/python/pyrightconfig.json looks (stubPath), laid out as
+ * the `django` package pyright resolves; kept out of the project venvs, whose installed
+ * distributions other tests compare.
+ */
+function ensureDjangoStubs() {
+  const dir = join(venvs, 'typings');
+  const stamp = join(dir, '.authkit-django-stamp');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === PINS.djangoStubs) return;
+  log(`installing ${PINS.djangoStubs} into .venvs/typings`);
+  rmSync(dir, { recursive: true, force: true });
+  const download = join(dir, 'download');
+  execFileSync(join(venvs, 'tools', 'bin', 'python'), ['-m', 'pip', 'install', '--quiet', '--no-deps', '--target', download, PINS.djangoStubs], { stdio: 'inherit' });
+  renameSync(join(download, 'django-stubs'), join(dir, 'django'));
+  rmSync(download, { recursive: true, force: true });
+  writeFileSync(stamp, PINS.djangoStubs);
+}
+
 function ensureChromium() {
   if (existsSync('/usr/bin/chromium')) return;
   log('installing Debian chromium (apt-get)');
@@ -76,5 +96,6 @@ function ensureChromium() {
 
 mkdirSync(venvs, { recursive: true });
 for (const [name, reqs] of Object.entries(ENVS)) ensureVenv(name, reqs);
+ensureDjangoStubs();
 if (!process.argv.includes('--no-browser')) ensureChromium();
 log('test environment ready');

@@ -4,8 +4,10 @@ import { commandOf, main } from './main.js';
 import { jsonReportWritten, writeJsonReport } from './util/json-report.js';
 import { EXIT, UserError } from './util/errors.js';
 import { processIo, writeLine } from './util/output.js';
+import { markPhase } from './util/phase-times.js';
 
 async function entry(): Promise<void> {
+  markPhase('node start and cli load');
   const io = processIo();
   const argv = process.argv.slice(2);
   let code: number;

@@ -24,6 +24,8 @@ interface CommandDef {
   optionHelp: [string, string][];
   /** The exit codes this command can return, for its --help (and the README). */
   exitCodes: Partial<Record<ExitCode, string>>;
+  /** More lines for its --help, after the exit codes. */
+  moreHelp?: string[];
   load: () => Promise<(args: CommandArgs, io: Io) => Promise<number>>;
 }
 
@@ -48,6 +50,7 @@ const COMMANDS: Record<string, CommandDef> = {
       json: { type: 'boolean' },
       'no-install': { type: 'boolean' },
       'no-verify': { type: 'boolean' },
+      'no-django-auth': { type: 'boolean' },
       'package-manager': { type: 'string' },
       'api-key': { type: 'string' },
       'client-id': { type: 'string' },
@@ -67,12 +70,23 @@ const COMMANDS: Record<string, CommandDef> = {
       ['--package-manager NAME', 'uv, poetry, pipenv or pip, instead of the detected one'],
       ['--api-key KEY', 'WorkOS API key (sk_...); also read from $WORKOS_API_KEY'],
       ['--client-id ID', 'WorkOS client id (client_...); also read from $WORKOS_CLIENT_ID'],
-      ['--views DIR', 'the folder to put auth_views.py in (default: the project package)'],
+      ['--no-django-auth', 'leave Django auth alone: no backend in AUTHENTICATION_BACKENDS, no LOGIN_URL (request.user stays anonymous)'],
+      ['--views DIR', 'the folder to put the authkit app in (default: the project package)'],
       ['--redirect-uri URL', 'a fixed callback URL instead of the one built from each request'],
       ['--force-read-only', 'rewrite files you made read-only (mode 444) instead of refusing; they stay read-only'],
       ...projectHelp,
     ],
-    exitCodes: { 0: 'done (and verified)', 1: 'error; nothing was changed', 2: 'bad command line, or nothing to confirm with (pass --yes)', 3: 'applied, but a step needs you (credentials, a manual edit)', 4: 'applied, but installing packages or a check failed' },
+    exitCodes: { 0: 'done (and verified)', 1: 'error; nothing was changed', 2: 'bad command line, or nothing to confirm with (pass --yes)', 3: 'applied, but a step needs you (credentials, a manual edit, manage.py migrate)', 4: 'applied, but installing packages or a check failed' },
+    moreHelp: [
+      'What it writes: the keys in an untracked .env; the authkit app (<project package>/authkit/: views,',
+      'middleware, token store, backend, decorators, template tag, model and migration) in INSTALLED_APPS;',
+      'its middleware after AuthenticationMiddleware; its backend in AUTHENTICATION_BACKENDS and',
+      'LOGIN_URL = "workos_login" (unless --no-django-auth, or the project has its own LOGIN_URL); the',
+      'routes auth/login/, callback/, logout/, me/, organization/; a home page when / serves nothing.',
+      'Then run manage.py migrate (the app has tables). Run again on a project an earlier version',
+      'integrated: files it generated and nobody changed are upgraded (shown as a diff); files changed',
+      'by hand are kept, with a three-way view. `authkit-django undo` reverts the last run.',
+    ],
     load: async () => (await import('./commands/init.js')).runInit,
   },
   inspect: {
@@ -135,15 +149,31 @@ const COMMANDS: Record<string, CommandDef> = {
   },
   emulator: {
     summary: "run WorkOS's emulator alone (a local WorkOS with one test user) for your own tests",
-    usage: 'authkit-django emulator [--port N] [--email ADDRESS] [--token-ttl SECONDS] [--json]',
-    options: { port: { type: 'string' }, email: { type: 'string' }, 'token-ttl': { type: 'string' }, json: { type: 'boolean' } },
+    usage: 'authkit-django emulator [--port N] [--email ADDRESS] [--token-ttl SECONDS] [--seed FILE] [--json]',
+    options: { port: { type: 'string' }, email: { type: 'string' }, 'token-ttl': { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' } },
     optionHelp: [
       ['--port N', 'port to listen on, on 127.0.0.1 (default: any free port)'],
       ['--email ADDRESS', 'the test user it signs in (default test.user@example.com)'],
       ['--token-ttl SECONDS', "access tokens expire after SECONDS instead of the emulator's hour: see your session refresh locally"],
+      ['--seed FILE', "a JSON file in the emulator's seed shape: organizations, roles, permissions, more users (a membership may name its user by user_email)"],
       ['--json', 'print one JSON line {url, apiKey, clientId, port, email, tokenTtl?}; also stop when stdin closes'],
     ],
     exitCodes: { 0: 'stopped', 1: 'the emulator could not start', 2: 'bad command line' },
+    moreHelp: [
+      'For tests, the local relay in front of the emulator (this port only, never WorkOS) also answers:',
+      '  GET  /__authkit/requests          the requests it forwarded or answered: {total, requests: {"METHOD /path": count}}',
+      '  POST /__authkit/requests/reset    set those counts to zero',
+      '  POST /__authkit/jwks?down=1       answer 503 to GET /sso/jwks/... (a JWKS outage); ?down=0 ends it',
+      '  POST /__authkit/authenticate?fail=503',
+      '                                    answer 503 to refresh_token grants of POST /user_management/authenticate',
+      '                                    (WorkOS failing while sessions renew; sign-ins still work); ?fail=0 ends it',
+      '  POST /__authkit/organization-selection?required=1',
+      '                                    answer a code exchange of a user with organizations with WorkOS\'s 403',
+      '                                    organization_selection_required (simulated); ?required=0 ends it',
+      'and, like WorkOS (the emulator does not), refuses with 400 invalid_grant the refresh tokens of a',
+      'session revoked (POST /user_management/sessions/revoke) or logged out through it, and a refresh',
+      'into an organization the user is not a member of.',
+    ],
     load: async () => (await import('./commands/emulator.js')).runEmulator,
   },
   skill: {
@@ -216,6 +246,7 @@ function commandHelp(name: string, def: CommandDef): string {
     '',
     'Exit codes:',
     ...Object.entries(def.exitCodes).map(([code, text]) => `  ${code}  ${text}`),
+    ...(def.moreHelp ? ['', ...def.moreHelp] : []),
   ].join('\n');
 }
 

@@ -17,13 +17,12 @@ login_not_required = getattr(auth_decorators, "login_not_required", lambda view:
 @login_not_required
 @never_cache
 def home(request: HttpRequest) -> HttpResponse:
-    # WorkOS's callback stores the signed-in user under "user" as a plain dict.
-    # The template gets it as workos_user: "user" belongs to django.contrib.auth's
-    # context processor, which would hide it.
-    session = getattr(request, "session", None)  # set by SessionMiddleware
-    user = session.get("user") if session is not None else None
+    # request.workos is set by authkit's middleware: None when nobody is signed in.
+    # The template gets the user as workos_user: "user" belongs to
+    # django.contrib.auth's context processor, which would hide it.
+    signed_in = getattr(request, "workos", None)
     return render(
         request,
         "home.html",
-        {"workos_user": user if isinstance(user, dict) else None},
+        {"workos_user": signed_in.user if signed_in is not None else None},
     )

@@ -34,7 +34,15 @@ def accepted_site(site_url, settings):
         allowed = [".localhost", "127.0.0.1", "[::1]"]
     if validate_host(host, allowed):
         return site_url, None
-    for entry in allowed:
+    # A loopback host first: that is where the site runs in development (and where
+    # WorkOS's emulator and the flow run it); then exact host names; the bare domain
+    # of a ".domain" wildcard only when nothing else is named.
+    loopback = [
+        h for h in allowed if h in ("127.0.0.1", "localhost", "[::1]", ".localhost")
+    ]
+    exact = [h for h in allowed if not h.startswith(".") and h not in loopback]
+    wildcards = [h for h in allowed if h not in loopback and h not in exact]
+    for entry in loopback + exact + wildcards:
         candidate = entry.lstrip(".")
         if candidate and "*" not in candidate and validate_host(candidate, allowed):
             return (

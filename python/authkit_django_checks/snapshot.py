@@ -7,7 +7,8 @@ Usage: python -m authkit_django_checks.snapshot [--root-map FROM=TO] [--stub M]
 Printed as one JSON line on stdout. Values of settings are never printed: each setting
 is a digest of its repr (paths under a mapped root rewritten first, so a copy of the
 project compares equal to the original), except the lists whose planned additions the
-comparison allows (INSTALLED_APPS, MIDDLEWARE, TEMPLATES DIRS), which hold names.
+comparison allows (INSTALLED_APPS, MIDDLEWARE, AUTHENTICATION_BACKENDS, TEMPLATES DIRS),
+which hold names, and whether LOGIN_URL is Django's default or our login's URL name.
 """
 
 import argparse
@@ -21,7 +22,10 @@ import sys
 from .masking import Secrets
 
 SCHEMA_VERSION = 1
-LISTED_SETTINGS = ("INSTALLED_APPS", "MIDDLEWARE")
+LISTED_SETTINGS = ("INSTALLED_APPS", "MIDDLEWARE", "AUTHENTICATION_BACKENDS")
+# The defaults the plan may replace: the setting is reported as "default", "ours" or
+# "other" (never its value), so that Django's default -> ours is allowed, nothing else.
+REPLACEABLE_DEFAULTS = {"LOGIN_URL": "workos_login"}
 OUR_PREFIX = "WORKOS_"
 KEYS_WE_WRITE = ("WORKOS_API_KEY", "WORKOS_CLIENT_ID")
 
@@ -155,7 +159,11 @@ def settings_snapshot(settings, root_map):
         except Exception as exc:
             values[name] = digest(f"<error {type(exc).__name__}>")
             continue
-        if name in LISTED_SETTINGS and isinstance(value, (list, tuple)):
+        if isinstance(value, (list, tuple)) and (
+            name in LISTED_SETTINGS or all(isinstance(entry, str) for entry in value)
+        ):
+            # Every list of strings, entry by entry: the parts of a sum of lists
+            # (DJANGO_APPS + LOCAL_APPS) are settings too, and gain what the sum gains.
             listed[name] = [root_map(str(entry)) for entry in value]
         elif name == "TEMPLATES" and isinstance(value, (list, tuple)):
             for entry in value:
@@ -181,6 +189,21 @@ def settings_snapshot(settings, root_map):
             values[name] = digest(root_map(safe_repr(value)))
     keys = {name: bool(getattr(settings, name, "")) for name in KEYS_WE_WRITE}
     return values, listed, templates, keys
+
+
+def defaults_snapshot(settings):
+    from django.conf import global_settings
+
+    out = {}
+    for name, ours in REPLACEABLE_DEFAULTS.items():
+        value = getattr(settings, name, None)
+        if value == getattr(global_settings, name, None):
+            out[name] = "default"
+        elif value == ours:
+            out[name] = "ours"
+        else:
+            out[name] = "other"
+    return out
 
 
 def walk_routes(resolver, prefix, namespaces, out, root_map, depth=0):
@@ -298,6 +321,7 @@ def take_snapshot(root_map, stand_ins, always=()):
     report["loaded"] = True
     values, listed, templates, keys = settings_snapshot(settings, root_map)
     report.update(settings=values, lists=listed, templates=templates, keys=keys)
+    report["defaults"] = defaults_snapshot(settings)
     report["stage"] = "urls"
     try:
         report["urls"] = urls_snapshot(settings)

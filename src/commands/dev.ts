@@ -90,7 +90,7 @@ export async function runDev(args: CommandArgs, io: Io): Promise<number> {
       for (const line of renderProjectChecks(checks, { palette: p, relativeTo: model.dir, dashboard: false, width: lineWidth(io.stderr) })) tell(line);
       tell('');
       if (tableMissing && !checksFailed) {
-        tell(`${p.red('Not started:')} the database has no sessions table yet, so signing in cannot be stored.`);
+        tell(`${p.red('Not started:')} the database lacks the tables a sign-in is stored in (sessions, authkit's).`);
         const command = migrateCommand(model.python.command, model.projectRoot);
         tell(`Run ${p.cyan(command)} in ${model.projectRoot} (or start dev with ${p.cyan('--migrate')}), then run authkit-django dev again.`);
       } else {

@@ -8,6 +8,7 @@
 import { stopAll, watchSignals } from '../flow/cleanup.js';
 import { loadEmulator } from '../flow/emulator-loader.js';
 import { DEFAULT_TEST_USER, startEmulator } from '../flow/emulator.js';
+import { readSeedFile, type EmulatorSeed } from '../flow/emulator-seed.js';
 import { tokenTtlLine } from '../flow/token-resign.js';
 import { parsePort } from '../flow/ports.js';
 import type { CommandArgs } from '../main.js';
@@ -24,12 +25,21 @@ export async function runEmulator(args: CommandArgs, io: Io): Promise<number> {
   const email = stringOption(args.values.email) ?? DEFAULT_TEST_USER.email;
   if (!/^[^@\s]+@[^@\s]+$/.test(email)) throw new UsageError(`--email must be an email address; got "${email}"`);
   const tokenTtl = tokenTtlOption(args);
+  const seedPath = stringOption(args.values.seed);
+  let seed: EmulatorSeed | undefined;
+  if (seedPath !== undefined) {
+    try {
+      seed = readSeedFile(seedPath);
+    } catch (error) {
+      throw new UsageError(`--seed: ${(error as Error).message}`);
+    }
+  }
 
   const loaded = await loadEmulator({ env: io.env });
   const signals = watchSignals();
   let running;
   try {
-    running = await startEmulator(loaded, { port, user: { ...DEFAULT_TEST_USER, email }, tokenTtl });
+    running = await startEmulator(loaded, { port, user: { ...DEFAULT_TEST_USER, email }, tokenTtl, ...(seed ? { seed } : {}) });
   } catch (error) {
     signals.dispose();
     throw new UserError((error as Error).message);

@@ -56,6 +56,7 @@ import {
   viewsOption,
 } from './options.js';
 import { writeJsonReport } from '../util/json-report.js';
+import { markPhase } from '../util/phase-times.js';
 
 interface InitFlags {
   dryRun: boolean;
@@ -66,6 +67,7 @@ interface InitFlags {
 }
 
 export async function runInit(args: CommandArgs, io: Io): Promise<number> {
+  markPhase('command load');
   const flags: InitFlags = {
     dryRun: args.values['dry-run'] === true,
     yes: args.values.yes === true,
@@ -96,6 +98,7 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
     model = await discover(args.dir, { ...discoverOptions(args, io), project: choice, probeInterpreter: false });
   }
   await loadPythonParser();
+  markPhase('discover');
   // The lock, then an earlier interrupted run settled (files changed: look again).
   if (await prepareProject(model, io, { command: 'init', yes: flags.yes, json: flags.json, settleInterrupted: true, dryRun: flags.dryRun })) {
     model = await discover(args.dir, { ...discoverOptions(args, io), probeInterpreter: false });
@@ -160,8 +163,10 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
     ...(viewsDir ? { viewsDir } : {}),
     ...(redirectUri ? { redirectUri } : {}),
     ...(packageManager ? { packageManager } : {}),
+    ...(args.values['no-django-auth'] === true ? { djangoAuth: false } : {}),
   };
 
+  markPhase('checks before planning');
   // Plan, then check the plan in the project's own Python before anything is written.
   let plan: IntegrationPlan;
   let invariant: InvariantReport;
@@ -178,6 +183,7 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
     }
     throw error;
   }
+  markPhase('plan');
   const manualRequired = plan.outcomes.filter((o) => o.status === 'manual');
 
   say('');
@@ -190,6 +196,7 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
     say('');
     say(renderDiffs(plan.changes, display, p, { full: flags.dryRun || args.values.diff === true, outcomes: plan.outcomes }));
   }
+  markPhase('render');
   say('');
   for (const line of renderInvariant(invariant, model.python.command.join(' '), display, p)) say(line);
   const manualText = renderManualSteps(plan.outcomes, display, p);
@@ -446,7 +453,7 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
   const migrate = checks?.checks.find((c) => needsMigrate(c));
   if (migrate?.fix) {
     say('');
-    say(`${p.bold('To do:')} create the sessions table: ${p.cyan(migrate.fix)}${model.projectRoot === model.dir ? '' : ` (in ${model.projectRoot})`}`);
+    say(`${p.bold('To do:')} create the database tables sign-in needs: ${p.cyan(migrate.fix)}${model.projectRoot === model.dir ? '' : ` (in ${model.projectRoot})`}`);
     report.migrate = migrate.fix;
   }
   if (manualRequired.length > 0 || migrate) {

@@ -5,7 +5,7 @@
  * Read-only and static: the project's Python is never imported here.
  */
 import { dirname, join } from 'node:path';
-import { allAssignments, findCalls, findImports, keywordArgument, lastName, positionalArguments } from '../python/locate.js';
+import { assignmentsAmong, findCalls, findImports, keywordArgument, lastName, moduleChildrenMentioning, positionalArguments } from '../python/locate.js';
 import { lineOf, parsePython, type Node, type Tree } from '../python/parser.js';
 import { evaluatePath, pathScope, type PathScope } from '../integrate/path-values.js';
 import { onlyTestsExistenceOf } from './exists-guard.js';
@@ -104,7 +104,8 @@ function calleeText(call: Node): string {
 
 /** The module-level name assigned a call of one of `callees` (`env = environ.Env(DEBUG=...)`). */
 function instanceOf(tree: Tree, callees: string[]): { name: string; statement: Node } | null {
-  for (const a of allAssignments(tree)) {
+  // Such a statement mentions the callee's last name (`Env` of `environ.Env`): only those are read.
+  for (const a of assignmentsAmong(moduleChildrenMentioning(tree, callees.map(lastName)))) {
     if (a.conditional || a.kind !== 'assign' || a.value?.type !== 'call') continue;
     if (callees.includes(calleeText(a.value))) return { name: a.name, statement: a.statement };
   }

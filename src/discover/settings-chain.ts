@@ -10,7 +10,9 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { lineOf, type Node, type Tree } from '../python/parser.js';
 import {
   allAssignments,
+  assignmentsAmong,
   findImports,
+  moduleChildrenMentioning,
   moduleLevelStatementsMentioning,
   positionalArguments,
   type Assignment,
@@ -18,7 +20,8 @@ import {
 } from '../python/locate.js';
 import { resolveImport } from './python-modules.js';
 import { add, asSequence, evaluate, mentions, type Binding, type Namespace, type Value } from './settings-values.js';
-import type { SourceCache } from './source-cache.js';
+import type { Problem } from './model.js';
+import { problemKey, type SourceCache } from './source-cache.js';
 import { short } from './snippet.js';
 
 export interface Place {
@@ -43,17 +46,81 @@ export interface SettingsChain {
   includedBy: Map<string, string>;
 }
 
-export function followSettings(cache: SourceCache, loadedFile: string, roots: string[]): SettingsChain {
-  const walker = new ChainWalker(cache, roots);
-  const namespace = walker.runModule(loadedFile, true);
-  return {
-    loadedFile,
-    files: walker.files,
-    namespace,
-    definitions: walker.definitions,
-    extensions: walker.extensions,
-    includedBy: walker.includedBy,
-  };
+/**
+ * Runs the chain for the settings `names` (what the callers read of the namespace, and of
+ * `definitions`). Only the statements that mention one of them are evaluated, and with
+ * them every name those statements use, and so on: `INSTALLED_APPS = BASE_APPS + [...]`
+ * brings in BASE_APPS wherever it is bound. A 2 MB settings file of other names is then
+ * searched as text, not walked statement by statement. A name that becomes needed only
+ * after a module that binds it has already run (a later file of the chain uses a name of
+ * an earlier one) makes the walk run again with every name found; after a few rounds it
+ * evaluates every statement, as it did before. Reading a name that was not asked for
+ * from the namespace throws: a new reader must be added to the callers' list.
+ */
+export function followSettings(cache: SourceCache, loadedFile: string, roots: string[], names: readonly string[]): SettingsChain {
+  const wanted = new Set(names);
+  const earlier: Problem[] = [];
+  for (let round = 0; ; round++) {
+    const filtered = round < MAX_ROUNDS;
+    const walker = new ChainWalker(cache, roots, filtered ? wanted : null);
+    const namespace = walker.runModule(loadedFile, true);
+    if (walker.stale && filtered) {
+      earlier.push(...walker.firstReported);
+      continue;
+    }
+    // A round run again may have reported what the final one does not (an include() of a
+    // name it had not followed yet): only the final round's problems stay.
+    const kept = new Set(walker.problems.map(problemKey));
+    for (const problem of earlier) if (!kept.has(problemKey(problem))) cache.retract(problem);
+    return {
+      loadedFile,
+      files: walker.files,
+      namespace: filtered ? new WantedNamespace(namespace, wanted) : namespace,
+      definitions: walker.definitions,
+      extensions: walker.extensions,
+      includedBy: walker.includedBy,
+    };
+  }
+}
+
+const MAX_ROUNDS = 3;
+
+/** The final namespace of a filtered walk: only the names it followed may be read. */
+class WantedNamespace extends Map<string, Binding> {
+  constructor(
+    entries: Namespace,
+    private readonly wanted: ReadonlySet<string>,
+  ) {
+    super(entries);
+  }
+
+  private check(name: string): void {
+    if (!this.wanted.has(name)) throw new Error(`the settings chain was not followed for ${name}: add it to the names followSettings is given`);
+  }
+
+  override get(name: string): Binding | undefined {
+    this.check(name);
+    return super.get(name);
+  }
+
+  override has(name: string): boolean {
+    this.check(name);
+    return super.has(name);
+  }
+}
+
+/** What the filtered walk knows of a module it started: the children it evaluates. */
+interface Started {
+  tree: Tree;
+  children: Node[];
+  starts: Set<number>;
+  ran: boolean;
+}
+
+/** The names an expression or statement reads or binds: its identifiers (not words in strings or comments). */
+function identifiersIn(node: Node): string[] {
+  if (node.type === 'identifier') return [node.text];
+  return node.descendantsOfType('identifier').map((id) => id!.text);
 }
 
 class ChainWalker {
@@ -61,13 +128,61 @@ class ChainWalker {
   readonly definitions = new Map<string, Place[]>();
   readonly extensions = new Map<string, Place[]>();
   readonly includedBy = new Map<string, string>();
+  /** What this round reported, and which of those no one had reported before it. */
+  readonly problems: Problem[] = [];
+  readonly firstReported: Problem[] = [];
+  /** A name became needed that a module already run binds: run the walk again. */
+  stale = false;
   private readonly modules = new Map<string, Namespace>();
   private readonly running = new Set<string>();
+  private readonly started = new Map<Tree, Started>();
 
   constructor(
     private readonly cache: SourceCache,
     private readonly roots: string[],
+    /** The names to follow (grows as statements that use others are found); null: every statement. */
+    private readonly wanted: Set<string> | null,
   ) {}
+
+  private report(problem: Problem): void {
+    this.problems.push(problem);
+    if (this.cache.report(problem)) this.firstReported.push(problem);
+  }
+
+  /**
+   * The module's children that mention a wanted name (or one of `extraWords`), and then
+   * those that mention a name these use, to a fixed point, in file order. A name added
+   * here that another module already started mentions outside its own evaluated
+   * children marks the walk stale.
+   */
+  private relevantChildren(tree: Tree, wanted: Set<string>, extraWords: Iterable<string>): Node[] {
+    let entry = this.started.get(tree);
+    if (!entry) this.started.set(tree, (entry = { tree, children: [], starts: new Set(), ran: false }));
+    const current = entry;
+    let words = [...wanted, ...extraWords];
+    while (words.length > 0) {
+      const added: string[] = [];
+      for (const child of moduleChildrenMentioning(tree, words)) {
+        if (current.starts.has(child.startIndex)) continue;
+        current.starts.add(child.startIndex);
+        current.children.push(child);
+        for (const name of identifiersIn(child)) {
+          if (wanted.has(name)) continue;
+          wanted.add(name);
+          added.push(name);
+        }
+      }
+      if (added.length > 0 && !this.stale) {
+        for (const other of this.started.values()) {
+          if (other === current && !current.ran) continue;
+          if (moduleChildrenMentioning(other.tree, added).some((child) => !other.starts.has(child.startIndex))) this.stale = true;
+        }
+      }
+      words = added;
+    }
+    current.ran = true;
+    return [...current.children].sort((a, b) => a.startIndex - b.startIndex);
+  }
 
   /** A module's own namespace, run once (Python caches modules too). */
   runModule(file: string, listed: boolean): Namespace {
@@ -103,12 +218,13 @@ class ChainWalker {
     const imported = new Set(imports.map((i) => i.node.id));
     for (const info of imports) steps.push({ at: info.node.startIndex, run: () => this.runImport(info, file, ns, listed) });
     const assigned = new Set<number>();
-    for (const a of allAssignments(tree)) {
+    const includeNames = splitSettingsNames(imports);
+    const assignments = this.wanted ? assignmentsAmong(this.relevantChildren(tree, this.wanted, includeNames)) : allAssignments(tree);
+    for (const a of assignments) {
       if (imported.has(a.statement.id)) continue;
       assigned.add(a.statement.id);
       steps.push({ at: a.statement.startIndex, run: () => this.assign(a, file, ns) });
     }
-    const includeNames = splitSettingsNames(imports);
     for (const { node } of moduleLevelStatementsMentioning(tree, [...CALL_METHODS, ...includeNames])) {
       if (imported.has(node.id) || assigned.has(node.id)) continue;
       const expr = node.type === 'expression_statement' ? node.namedChildren[0] : null;
@@ -125,7 +241,7 @@ class ChainWalker {
     if (!target) {
       const local = info.from.startsWith('.') || this.isLocalPackage(info.from);
       if (local && !insideTry(info.node) && (info.star || info.names.some((n) => isSettingName(n.name)))) {
-        this.cache.report({
+        this.report({
           code: 'settings-import-missing',
           message: `\`${short(info.node.text)}\` names a module that is not in the project`,
           file,
@@ -225,7 +341,7 @@ class ChainWalker {
       const value = evaluate(inner, ns, file);
       const found = value.kind === 'str' ? [value.value] : value.kind === 'seq' && value.unknown.length === 0 ? value.items : null;
       if (!found) {
-        this.cache.report({
+        this.report({
           code: 'split-settings-computed',
           message: `include() is given a value authkit-django cannot read (${short(arg.text)}); those settings files are not followed`,
           file,
@@ -238,7 +354,7 @@ class ChainWalker {
     for (const { pattern, optional, node } of patterns) {
       const files = expandGlob(this.cache, resolve(dirname(file), pattern));
       if (files.length === 0 && !optional) {
-        this.cache.report({
+        this.report({
           code: 'settings-import-missing',
           message: `include('${pattern}') matches no file`,
           file,

@@ -30,6 +30,12 @@ export const PLACED_SETTINGS = [
   'AUTHENTICATION_BACKENDS',
 ];
 
+/**
+ * Every setting discovery reads of the chain (its namespace and where each was defined):
+ * the chain is evaluated for these and what they are computed from, nothing else.
+ */
+export const READ_SETTINGS = [...PLACED_SETTINGS, 'WORKOS_API_KEY', 'WORKOS_CLIENT_ID'];
+
 export function resolveSettings(cache: SourceCache, inputs: SettingsModuleInputs, roots: string[]): SettingsResolution {
   const choice = findSettingsModule(cache, inputs);
   let { module, source } = choice;
@@ -62,7 +68,7 @@ export function resolveSettings(cache: SourceCache, inputs: SettingsModuleInputs
     source = 'search';
     loaded = first.file;
   }
-  let chain = followSettings(cache, loaded, roots);
+  let chain = followSettings(cache, loaded, roots, READ_SETTINGS);
   if (!chain.namespace.has('INSTALLED_APPS')) {
     const base = pickBaseSettings(
       cache,
@@ -74,7 +80,7 @@ export function resolveSettings(cache: SourceCache, inputs: SettingsModuleInputs
         message: `${module} does not define INSTALLED_APPS in a way authkit-django can follow; using ${basename(base)} of the same package, which does`,
         file: loaded,
       });
-      const fallback = followSettings(cache, base, roots);
+      const fallback = followSettings(cache, base, roots, READ_SETTINGS);
       chain = { ...fallback, loadedFile: loaded, files: [loaded, ...fallback.files.filter((f) => f !== loaded)] };
     }
   }

@@ -99,13 +99,25 @@ export class SourceCache {
     return tree;
   }
 
-  report(problem: Problem): void {
-    const key = `${problem.code}\0${problem.file ?? ''}\0${problem.line ?? ''}`;
-    if (this.reported.has(key)) return;
+  /** Records a problem once (by code, file and line); true when it was new. */
+  report(problem: Problem): boolean {
+    const key = problemKey(problem);
+    if (this.reported.has(key)) return false;
     this.reported.add(key);
     this.problems.push(problem);
+    return true;
+  }
+
+  /** Takes back a problem reported earlier (by a pass of the settings walk that was run again). */
+  retract(problem: Problem): void {
+    const key = problemKey(problem);
+    if (!this.reported.delete(key)) return;
+    const at = this.problems.findIndex((p) => problemKey(p) === key);
+    if (at >= 0) this.problems.splice(at, 1);
   }
 }
+
+export const problemKey = (problem: Problem): string => `${problem.code}\0${problem.file ?? ''}\0${problem.line ?? ''}`;
 
 function readText(path: string): ReadResult {
   let bytes: Buffer;

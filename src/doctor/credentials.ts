@@ -13,7 +13,7 @@ export const CREDENTIALS_TIMEOUT_MS = 5000;
 const PROBE_PATH = '/user_management/users?limit=1';
 
 /** The network error's code (ENOTFOUND, ECONNREFUSED...), else its innermost message, from fetch's nested causes. */
-function networkCode(error: unknown): string {
+export function networkCode(error: unknown): string {
   if ((error as Error)?.name === 'TimeoutError') return 'timeout';
   let current: unknown = error;
   let message = (error as Error)?.message ?? String(error);

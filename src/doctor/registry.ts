@@ -3,7 +3,9 @@
  * on (the runner relies on that order to hold back findings that only follow from an
  * earlier failure).
  */
+import { authkitBackendCheck, authkitMiddlewareCheck } from './authkit-app.js';
 import { credentialsCheck } from './credentials.js';
+import { jwksCheck } from './jwks.js';
 import { envFileCheck } from './env-file.js';
 import { envGitignoreCheck } from './env-gitignore.js';
 import { envLoadedCheck } from './env-loaded.js';
@@ -47,6 +49,8 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
   templateDirsCheck,
   sessionsSetupCheck,
   middlewareOrderCheck,
+  authkitMiddlewareCheck,
+  authkitBackendCheck,
   sessionEngineCheck,
   sessionsTableCheck,
   urlNamesCheck,
@@ -59,4 +63,5 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
   sdkCallsCheck,
   generatedFilesCheck,
   credentialsCheck,
+  jwksCheck,
 ];

@@ -11,6 +11,7 @@ import type { IntegrationOptions, PlanContext } from '../integrate/context.js';
 import { planGitignore } from '../integrate/gitignore.js';
 import { planRequirementsFile } from '../integrate/requirements-step.js';
 import { planSettings } from '../integrate/settings.js';
+import { APP_PACKAGE, decideAppLayout } from '../integrate/app-layout.js';
 import { readUrlFacts } from '../integrate/url-facts.js';
 import { planUrls } from '../integrate/urls.js';
 import { installCommand, type InstallCommand } from '../install/command.js';
@@ -74,12 +75,16 @@ export function planRepairs(model: ProjectModel, results: readonly DoctorResult[
     if (wanted.has('load-dotenv') || wanted.has('sessions') || wanted.has('workos-settings')) outcomes.push(...planSettings(ctx));
     if (wanted.has('install')) outcomes.push(...planRequirementsFile(ctx));
     if (wanted.has('url-routes')) {
-      const views = generatedFiles(model.projectRoot).find((f) => f.template === 'auth_views.py');
+      const views = generatedFiles(model.projectRoot).find((f) => f.template === `${APP_PACKAGE}/views.py` && !f.missing);
       if (!views) {
-        refuse('url-routes', "authkit-django's auth_views.py is not in the project, so there is nothing of ours to route (authkit-django init adds both)");
+        refuse('url-routes', "authkit-django's authkit app is not in the project, so there is nothing of ours to route (authkit-django init adds both)");
       } else {
-        options.viewsDir = dirname(views.file);
-        outcomes.push(...planUrls(ctx, readUrlFacts(ctx), false, true));
+        // The app's folder is authkit/ inside the views folder.
+        options.viewsDir = dirname(dirname(views.file));
+        const facts = readUrlFacts(ctx);
+        const layout = decideAppLayout(ctx, facts);
+        if (layout.kind !== 'app') refuse('url-routes', layout.kind === 'blocked' ? (layout.outcome.reason ?? layout.outcome.summary) : 'the urlconf routes the WorkOS names to other views already');
+        else outcomes.push(...planUrls(ctx, facts, false, layout, true));
       }
     }
   } catch (error) {

@@ -14,6 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EXIT, UserError } from '../util/errors.js';
 import { packagePath, packageRoot } from '../util/package-root.js';
+import type { EmulatorSeed } from './emulator-seed.js';
 
 export const EMULATOR_PACKAGE = 'workos';
 /** The version authkit-django is tested with (its devDependency); messages recommend it. */
@@ -27,6 +28,8 @@ export interface EmulatorSeedUser {
   last_name?: string;
   password?: string;
   email_verified?: boolean;
+  /** Signs this user in as impersonated by that admin (the emulator answers it with each authentication). */
+  impersonator?: { email: string; reason?: string | null };
 }
 
 export interface EmulatorInstance {
@@ -37,7 +40,7 @@ export interface EmulatorInstance {
   reset(): void;
 }
 
-export type CreateEmulator = (options: { port?: number; seed?: { users?: EmulatorSeedUser[] } }) => Promise<EmulatorInstance>;
+export type CreateEmulator = (options: { port?: number; seed?: EmulatorSeed }) => Promise<EmulatorInstance>;
 
 export type EmulatorSource = 'authkit-django' | 'cache' | 'project' | 'global';
 

@@ -23,6 +23,8 @@ export interface IntegrationOptions {
   urlManualReason?: string;
   /** Why no home page is added although static reading found "/" free. */
   skipHomeReason?: string;
+  /** `--no-django-auth`: false leaves AUTHENTICATION_BACKENDS and LOGIN_URL alone (default on where django.contrib.auth is installed). */
+  djangoAuth?: boolean;
 }
 
 /**
@@ -46,6 +48,8 @@ export interface ProjectFacts {
   homeView: string | null;
   /** The DjangoTemplates DIRS as loaded (absolute paths). */
   templateDirs: string[];
+  /** The view serving Django's default LOGIN_URL (/accounts/login/), or null: nothing does. */
+  defaultLoginView?: string | null;
 }
 
 /** What every integration step receives. */
@@ -55,6 +59,23 @@ export interface PlanContext {
   options: IntegrationOptions;
   /** Path relative to the project's repository root, for messages. */
   display: (file: string) => string;
+  /** What the steps add, recorded as they plan it, so the check before writing allows exactly that. */
+  planned?: PlannedAdditions;
+}
+
+export interface PlannedAdditions {
+  /** List setting -> the entries the plan adds to it (INSTALLED_APPS, MIDDLEWARE, AUTHENTICATION_BACKENDS). */
+  listAdditions: Record<string, string[]>;
+  /** Settings the plan sets, where the project kept Django's default: name -> the value. */
+  defaultsReplaced: Record<string, string>;
+  /** URL names the plan routes. */
+  routes: string[];
+  /** Views the plan moves (an upgrade of the earlier layout): old dotted path -> new. */
+  viewsMoved?: Record<string, string>;
+}
+
+export function emptyPlannedAdditions(): PlannedAdditions {
+  return { listAdditions: {}, defaultsReplaced: {}, routes: [] };
 }
 
 /** One integration step: reads the workspace, plans its edits into it, reports outcomes. */

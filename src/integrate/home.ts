@@ -41,8 +41,11 @@ interface TemplateDir {
   outcome?: StepOutcome;
 }
 
-/** The folder for home.html: an existing DIRS entry, or BASE_DIR/templates added to DIRS. */
-function templateDir(ctx: PlanContext): TemplateDir | StepOutcome {
+/**
+ * The folder for home.html: an existing DIRS entry, or BASE_DIR/templates added to DIRS
+ * (only when `mayAdd`; without it, a folder that is not there yet is a manual outcome).
+ */
+function templateDir(ctx: PlanContext, mayAdd = true): TemplateDir | StepOutcome {
   const files = [ctx.model.settingsFile, ...ctx.model.settingsFiles].filter((f): f is string => !!f);
   const file = files.find((f) => {
     const text = ctx.workspace.read(f);
@@ -75,6 +78,7 @@ function templateDir(ctx: PlanContext): TemplateDir | StepOutcome {
   const existing = named.find((d) => isDirectory(d)) ?? named[0];
   if (existing) return { dir: existing };
   if (!dirs) return manual('TEMPLATES DIRS is not a list literal', lineOf(django));
+  if (!mayAdd) return manual('TEMPLATES DIRS names no folder', lineOf(django));
   // Nothing usable in DIRS: add the project's templates folder, named the way the file names paths.
   const quote = preferredQuote(tree);
   // Only names bound above TEMPLATES can be read inside it.
@@ -107,11 +111,17 @@ function requestProcessorNote(ctx: PlanContext): string {
   return named ? '' : " (it needs 'django.template.context_processors.request' in TEMPLATES OPTIONS context_processors)";
 }
 
-export function planHome(ctx: PlanContext, facts: UrlFacts): HomePlan {
+/**
+ * `appInPlace`: the authkit app is, or is being, added; the generated home page loads its
+ * template tags, so it is neither created nor upgraded without it.
+ */
+export function planHome(ctx: PlanContext, facts: UrlFacts, appInPlace = true): HomePlan {
   if (facts.homeIsOurs) {
-    return { addRoute: false, outcomes: [{ id: 'home.view', status: 'done', summary: 'the home page authkit-django added is routed at /' }] };
+    const routed: StepOutcome = { id: 'home.route', status: 'done', summary: 'the home page authkit-django added is routed at /' };
+    return { addRoute: false, outcomes: [routed, ...(appInPlace ? upgradeHome(ctx, facts) : [])] };
   }
-  if (ctx.options.skipHomeReason) {
+  const skipReason = ctx.options.skipHomeReason ?? (appInPlace ? undefined : 'the generated home page needs the authkit app, which is not added here');
+  if (skipReason) {
     return {
       addRoute: false,
       outcomes: [
@@ -119,7 +129,7 @@ export function planHome(ctx: PlanContext, facts: UrlFacts): HomePlan {
           id: 'home.snippet',
           status: 'done',
           summary: 'no home page added',
-          note: `${ctx.options.skipHomeReason}. To show who is signed in, add this to the template of your home page${requestProcessorNote(ctx)}:`,
+          note: `${skipReason}. To show who is signed in, add this to the template of your home page${requestProcessorNote(ctx)}:`,
           snippet: HOME_SNIPPET,
         },
       ],
@@ -149,3 +159,19 @@ export function planHome(ctx: PlanContext, facts: UrlFacts): HomePlan {
   return { addRoute: view.status !== 'manual' && template.status !== 'manual', outcomes };
 }
 
+
+/**
+ * The home page's files where they already are, planned again so that a file an earlier
+ * authkit-django generated and nobody changed is upgraded (the generated-file rules);
+ * nothing is created here: the home page is routed already.
+ */
+function upgradeHome(ctx: PlanContext, facts: UrlFacts): StepOutcome[] {
+  const out: StepOutcome[] = [];
+  const view = join(facts.viewsDir, HOME_VIEWS_FILE);
+  if (ctx.workspace.read(view) !== null) out.push(planGeneratedFile(ctx, 'home.view', HOME_VIEWS_FILE, view, 'the home view'));
+  const located = templateDir(ctx, false);
+  const page = 'status' in located ? null : join(located.dir, HOME_TEMPLATE);
+  if (page && ctx.workspace.read(page) !== null) out.push(planGeneratedFile(ctx, 'home.template', HOME_TEMPLATE, page, 'the home page', true));
+  // What is in place and untouched needs no line of its own: the route's says it.
+  return out.filter((o) => o.status !== 'done' || o.snippet || o.note);
+}

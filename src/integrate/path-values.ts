@@ -5,7 +5,8 @@
  * evaluate to null, and callers then leave the decision to the user.
  */
 import { dirname, join, resolve } from 'node:path';
-import { assignmentShapes, positionalArguments, stringLiteralValue } from '../python/locate.js';
+import { positionalArguments, stringLiteralValue } from '../python/locate.js';
+import { pathCandidates } from './path-candidates.js';
 import type { Node, Tree } from '../python/parser.js';
 
 export type PathStyle = 'pathlib' | 'os.path';
@@ -120,9 +121,10 @@ function evaluateCall(call: Node, scope: PathScope): PathValue | null {
 export function pathScope(tree: Tree, file: string, relativeTo: string): PathScope {
   const scope: PathScope = { file, relativeTo, names: new Map() };
   const counts = new Map<string, number>();
-  // Names and value shapes only: the cached walk of an earlier version of the text serves.
-  const assignments = assignmentShapes(tree);
+  // Only the statements that may bind a path are read as syntax (see path-candidates.ts).
+  const { assignments, otherBindings } = pathCandidates(tree);
   for (const a of assignments) counts.set(a.name, (counts.get(a.name) ?? 0) + 1);
+  for (const [name, count] of otherBindings) counts.set(name, (counts.get(name) ?? 0) + count);
   for (const a of assignments) {
     if (a.conditional || a.kind === 'augmented' || counts.get(a.name) !== 1) continue;
     const value = evaluatePath(a.value, scope);

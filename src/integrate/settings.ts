@@ -16,13 +16,14 @@ import { expressionFor, joinExpression, pathScope } from './path-values.js';
 import type { PlanContext } from './context.js';
 import { editPython } from './edit-python.js';
 import { configReading, envTarget } from './env-target.js';
+import { planAppSettings, planDjangoAuth } from './app-settings.js';
 
 const SESSIONS_APP = 'django.contrib.sessions';
 const SESSION_MIDDLEWARE = 'django.contrib.sessions.middleware.SessionMiddleware';
 const SECURITY_MIDDLEWARE = 'django.middleware.security.SecurityMiddleware';
 
 /** The other files of the chain (read-only here): something already done there counts. */
-function chainTexts(ctx: PlanContext): { file: string; text: string }[] {
+export function chainTexts(ctx: PlanContext): { file: string; text: string }[] {
   return ctx.model.settingsFiles
     .map((file) => ({ file, text: ctx.workspace.read(file) }))
     .filter((f): f is { file: string; text: string } => f.text !== null);
@@ -49,41 +50,67 @@ interface ListTarget {
   seq: SequenceLiteral;
   /** Where the name is assigned (for messages). */
   statement: Node;
+  /** The part edited when the list is a sum of named lists (`LOCAL_APPS`), else absent. */
+  part?: string;
+}
+
+/** One named list of a sum (`DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS`), in order. */
+export interface ListPart {
+  name: string;
+  values: (string | null)[];
+}
+
+/** Which part of a sum gets the entry: Django's own entries belong in the first (the default). */
+export type PartChoice = (parts: ListPart[]) => number;
+const FIRST_PART: PartChoice = () => 0;
+
+/** The operands of `a + b + c`, left to right. */
+function sumOperands(node: Node | null | undefined): Node[] {
+  if (node?.type === 'binary_operator' && node.childForFieldName('operator')?.text === '+') {
+    return [...sumOperands(node.childForFieldName('left')), ...sumOperands(node.childForFieldName('right'))];
+  }
+  return node ? [node] : [];
 }
 
 /**
  * The list literal to add to for a setting: the literal itself, or for
  * `A = X + Y + Z` the first part that is a module-level literal. Null when dynamic.
  */
-function editableList(tree: Tree, name: string): ListTarget | { dynamic: Node } | null {
+function editableList(tree: Tree, name: string, choose: PartChoice = FIRST_PART): ListTarget | { dynamic: Node } | null {
   const assignments = findAssignments(tree, name).filter((a) => a.kind !== 'augmented');
   const main = assignments.find((a) => !a.conditional) ?? assignments[0];
   if (!main) return null;
   if (main.conditional || assignments.filter((a) => !a.conditional).length > 1) return { dynamic: main.statement };
   const direct = sequenceLiteral(main.value);
   if (direct) return { seq: direct, statement: main.statement };
-  // `DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS`: Django's own entries belong in the first part.
-  let left = main.value;
-  while (left?.type === 'binary_operator' && left.childForFieldName('operator')?.text === '+') left = left.childForFieldName('left');
-  if (left?.type === 'identifier') {
-    const parts = findAssignments(tree, left.text).filter((a) => !a.conditional && a.kind !== 'augmented');
-    const seq = parts.length === 1 ? sequenceLiteral(parts[0]!.value) : null;
-    if (seq) return { seq, statement: parts[0]!.statement };
+  // `DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS`: the part `choose` names, among the
+  // parts that are a name bound once to a literal list (the others are not ours to edit).
+  const operands = sumOperands(main.value);
+  if (operands.length < 2) return { dynamic: main.statement };
+  const parts: (ListTarget & { part: string; values: (string | null)[] })[] = [];
+  for (const operand of operands) {
+    if (operand.type !== 'identifier') continue;
+    const bound = findAssignments(tree, operand.text).filter((a) => !a.conditional && a.kind !== 'augmented');
+    const seq = bound.length === 1 ? sequenceLiteral(bound[0]!.value) : null;
+    if (seq) parts.push({ seq, statement: bound[0]!.statement, part: operand.text, values: seq.elements.map((e) => stringLiteralValue(e)) });
   }
-  return { dynamic: main.statement };
+  if (parts.length === 0) return { dynamic: main.statement };
+  const chosen = parts[Math.min(parts.length - 1, Math.max(0, choose(parts.map(({ part, values }) => ({ name: part, values })))))]!;
+  return { seq: chosen.seq, statement: chosen.statement, part: chosen.part };
 }
 
-function addToList(
+export function addToList(
   ctx: PlanContext,
   file: string,
   name: string,
   value: string,
   position: (values: (string | null)[]) => number,
   id: string,
+  choosePart: PartChoice = FIRST_PART,
 ): StepOutcome {
   const text = ctx.workspace.read(file)!;
   const tree = parsePython(text);
-  const target = editableList(tree, name);
+  const target = editableList(tree, name, choosePart);
   const shown = ctx.display(file);
   if (target === null || 'dynamic' in target) {
     return {
@@ -100,7 +127,16 @@ function addToList(
   }
   const at = position(target.seq.elements.map((e) => stringLiteralValue(e)));
   editPython(ctx, file, (source) => insertIntoSequence(source, target.seq, pythonString(value, quoteOf(target.seq, tree)), at));
-  return { id, status: 'change', file, line: ctx.workspace.lineOnDisk(file, lineOf(target.statement)), summary: `add '${value}' to ${name} in ${shown}` };
+  recordAddition(ctx, name, value);
+  // The part is a setting too (an uppercase module name): its addition is planned as well.
+  if (target.part) recordAddition(ctx, target.part, value);
+  const where = target.part ? `${name} (in ${target.part})` : name;
+  return { id, status: 'change', file, line: ctx.workspace.lineOnDisk(file, lineOf(target.statement)), summary: `add '${value}' to ${where} in ${shown}` };
+}
+
+function recordAddition(ctx: PlanContext, name: string, value: string): void {
+  if (!ctx.planned) return;
+  (ctx.planned.listAdditions[name] ??= []).push(value);
 }
 
 function planLoadDotenv(ctx: PlanContext, file: string, outcomes: StepOutcome[]): void {
@@ -267,6 +303,12 @@ function planKeys(ctx: PlanContext, file: string, outcomes: StepOutcome[]): void
   if (lines.some((l) => l.includes('os.environ')) && !importsName(parsePython(ctx.workspace.read(file)!), 'os')) {
     editPython(ctx, file, (t, tr) => addImport(t, tr, { statement: 'import os', module: 'os', section: 'stdlib' }, firstParty(ctx)));
   }
+  placeBlock(ctx, file, lines);
+  outcomes.push(...added);
+}
+
+/** A block of settings at the bottom of `file`, before a local-settings import (which keeps the last word). */
+export function placeBlock(ctx: PlanContext, file: string, lines: readonly string[]): void {
   editPython(ctx, file, (t, tr) => {
     const block = lines.join(detectEolOf(t));
     const local = localSettingsImport(tr);
@@ -275,7 +317,6 @@ function planKeys(ctx: PlanContext, file: string, outcomes: StepOutcome[]): void
     const bound = lastBindingOf(tr, namesUsed(block));
     return bound && bound.startIndex >= local.startIndex ? insertAfterWithBlankLines(t, bound, block) : insertBefore(t, local, block);
   });
-  outcomes.push(...added);
 }
 
 const LOCAL_MODULE = /(^|\.)(local|local_settings|settings_local|dev_local|overrides?)$/;
@@ -317,7 +358,7 @@ function insertBefore(source: string, node: Node, block: string): string {
   return `${before}${lead}${block}${eol}${eol}${source.slice(start)}`;
 }
 
-function detectEolOf(text: string): string {
+export function detectEolOf(text: string): string {
   return /\r\n/.test(text) ? '\r\n' : '\n';
 }
 
@@ -348,7 +389,11 @@ function planSessions(ctx: PlanContext, file: string, outcomes: StepOutcome[]): 
   }
 }
 
-export function planSettings(ctx: PlanContext): StepOutcome[] {
+/**
+ * `app`: the authkit app the plan adds (its dotted path), whose settings come with it:
+ * INSTALLED_APPS, MIDDLEWARE and, with Django auth, AUTHENTICATION_BACKENDS and LOGIN_URL.
+ */
+export function planSettings(ctx: PlanContext, app: { dotted: string } | null = null): StepOutcome[] {
   const file = ctx.model.settingsFile;
   if (!file) {
     return [
@@ -374,6 +419,8 @@ export function planSettings(ctx: PlanContext): StepOutcome[] {
   const outcomes: StepOutcome[] = [];
   planLoadDotenv(ctx, file, outcomes);
   planSessions(ctx, file, outcomes);
+  if (app) outcomes.push(...planAppSettings(ctx, file, app.dotted));
   planKeys(ctx, file, outcomes);
+  if (app) outcomes.push(...planDjangoAuth(ctx, file, app.dotted));
   return outcomes;
 }

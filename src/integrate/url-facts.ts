@@ -11,12 +11,23 @@ import { findAssignments, importsName } from '../python/locate.js';
 import type { PlanContext } from './context.js';
 import { readUrlpatterns, servesHome, type UrlPattern } from './url-patterns.js';
 
-export const ROUTE_NAMES = { login: 'workos_login', callback: 'workos_callback', logout: 'workos_logout', me: 'workos_me' } as const;
+export const ROUTE_NAMES = {
+  login: 'workos_login',
+  callback: 'workos_callback',
+  logout: 'workos_logout',
+  me: 'workos_me',
+  organization: 'workos_organization',
+} as const;
+
+/** The names a hand-written integration (or our earlier auth_views.py layout) is complete with. */
+export const CORE_ROUTE_NAMES: readonly string[] = [ROUTE_NAMES.login, ROUTE_NAMES.callback, ROUTE_NAMES.logout];
 
 export interface UrlFacts {
   urlsFile: string | null;
   /** Names already routed somewhere in the urlconf (root and included project modules). */
   routedNames: Set<string>;
+  /** Name -> the view argument as written (`auth_views.login`) and the urls file it is in. */
+  routedViews: Map<string, { view: string | null; file: string }>;
   /** "/" is served already (or may be, by an include we cannot read). */
   homeServed: boolean;
   /** ...by the home view authkit-django added. */
@@ -24,13 +35,13 @@ export interface UrlFacts {
   /** `auth/` or `auth/workos/`. */
   prefix: string;
   prefixReason: string | null;
-  /** The folder that gets auth_views.py (and home_views.py). */
+  /** The folder that gets the authkit app package (and home_views.py). */
   viewsDir: string;
   /** How urls.py imports a module of viewsDir: `from . import X`, `from pkg import X`, `import X`. */
   importFrom: string | null;
 }
 
-const OUR_ROUTES = ['auth/login/', 'auth/callback/', 'auth/logout/', 'auth/me/'];
+const OUR_ROUTES = ['auth/login/', 'auth/callback/', 'auth/logout/', 'auth/me/', 'auth/organization/'];
 
 function walkPatterns(
   ctx: PlanContext,
@@ -67,12 +78,14 @@ export function readUrlFacts(ctx: PlanContext): UrlFacts {
   const cache = new SourceCache();
   const urlsFile = model.urlsFile;
   const routedNames = new Set<string>();
+  const routedViews = new Map<string, { view: string | null; file: string }>();
   let homeServed = false;
   let homeIsOurs = false;
   let prefixTaken: string | null = null;
   if (urlsFile) {
     walkPatterns(ctx, cache, urlsFile, 0, new Set(), (pattern, file, depth, resolved) => {
       if (pattern.name) routedNames.add(pattern.name);
+      if (pattern.name && !routedViews.has(pattern.name)) routedViews.set(pattern.name, { view: pattern.view, file });
       if (depth === 0) {
         if (servesHome(pattern)) {
           homeServed = true;
@@ -105,6 +118,7 @@ export function readUrlFacts(ctx: PlanContext): UrlFacts {
   return {
     urlsFile,
     routedNames,
+    routedViews,
     homeServed,
     homeIsOurs,
     prefix: prefixTaken ? 'auth/workos/' : 'auth/',

@@ -3,7 +3,6 @@
  * home page), placed before catch-all patterns, outside i18n_patterns, with the imports
  * they need. Routes already present by name are not added again.
  */
-import { join } from 'node:path';
 import type { StepOutcome } from '../plan/types.js';
 import { findImports, importsName, type SequenceLiteral } from '../python/locate.js';
 import { lineOf, parsePython } from '../python/parser.js';
@@ -17,9 +16,18 @@ import { describeList, isCatchAll, readUrlpatterns, type UrlpatternsInfo } from 
 
 interface Route {
   route: string;
-  module: 'auth_views' | 'home_views';
+  module: 'authkit_views' | 'home_views';
   view: string;
   name: string;
+}
+
+/** How urls.py imports one of our modules: `from <from> import <name>`, `import <name>` when from is null. */
+interface ModuleImport {
+  from: string | null;
+  name: string;
+  /** The name urls.py should use (`authkit_views`), and another when that one is taken. */
+  alias: string;
+  fallback: string;
 }
 
 /** Makes `name` importable from django.urls (joining an existing `from django.urls import ...`). */
@@ -30,36 +38,36 @@ function ensureDjangoUrlsName(ctx: PlanContext, file: string, name: string): voi
 
 /**
  * The names urls.py uses for our modules: an existing import of each, or new imports on
- * lines of their own (`from . import auth_views, home_views`, `import auth_views`), never
- * joined to an import line the project wrote.
+ * lines of their own (`from .authkit import views as authkit_views`, `from . import
+ * home_views`, `import home_views`), never joined to an import line the project wrote.
  */
-function ensureModuleImports(ctx: PlanContext, file: string, facts: UrlFacts, modules: readonly string[]): Record<string, string> {
+function ensureModuleImports(ctx: PlanContext, file: string, modules: Record<string, ModuleImport>): Record<string, string> {
   const text = ctx.workspace.read(file)!;
   const tree = parsePython(text);
-  const from = facts.importFrom;
   const aliases: Record<string, string> = {};
-  const targets: string[] = [];
-  for (const module of modules) {
-    // `from X import module` (or `import module` when from is null) already there: use its name.
+  const targets = new Map<string | null, string[]>();
+  for (const [key, module] of Object.entries(modules)) {
+    // `from X import name` (or `import name` when from is null) already there: use its name.
     const found = findImports(tree)
-      .filter((imp) => imp.from === from)
+      .filter((imp) => imp.from === module.from)
       .flatMap((imp) => imp.names)
-      .find((n) => n.name === module);
+      .find((n) => n.name === module.name);
     if (found) {
-      aliases[module] = found.alias ?? found.name;
+      aliases[key] = found.alias ?? found.name;
       continue;
     }
-    const { alias, renamed } = freeModuleAlias(text, module, `workos_${module}`);
-    aliases[module] = alias;
-    targets.push(renamed ? `${module} as ${alias}` : module);
+    const { alias } = freeModuleAlias(text, module.alias, module.fallback);
+    aliases[key] = alias;
+    targets.set(module.from, [...(targets.get(module.from) ?? []), alias === module.name ? module.name : `${module.name} as ${alias}`]);
   }
-  if (targets.length === 0) return aliases;
-  const statements = from === null ? targets.map((t) => `import ${t}`) : [`from ${from} import ${targets.join(', ')}`];
-  // The project's own modules: the local section, after Django's imports.
-  const firstParty = new Set(from === null ? modules : [from.split('.')[0]!]);
-  for (const statement of statements) {
-    const sortKey = from ?? statement.replace(/^import (\w+).*/, '$1');
-    editPython(ctx, file, (source, t) => addImport(source, t, { statement, module: sortKey, section: 'local', ownLine: true }, firstParty));
+  // The project's own modules (all of ours): the local section, after Django's imports.
+  const firstParty = new Set([...targets].flatMap(([from, names]) => (from === null ? names.map((n) => n.split(' ')[0]!) : [from.split('.')[0]!])));
+  for (const [from, names] of targets) {
+    const statements = from === null ? names.map((t) => `import ${t}`) : [`from ${from} import ${names.join(', ')}`];
+    for (const statement of statements) {
+      const sortKey = from ?? statement.replace(/^import (\w+).*/, '$1');
+      editPython(ctx, file, (source, t) => addImport(source, t, { statement, module: sortKey, section: 'local', ownLine: true }, firstParty));
+    }
   }
   return aliases;
 }
@@ -123,35 +131,50 @@ const WHERE: Record<'first' | 'final' | 'augmented' | 'append', string> = {
   append: ' (urlpatterns += [...] after the last assignment)',
 };
 
-export function planUrls(ctx: PlanContext, facts: UrlFacts, addHome: boolean, viewsCreated: boolean): StepOutcome[] {
+/**
+ * `layout`: the app's import path when the plan adds (or has) the authkit app; null when
+ * the project routes the WorkOS names already (views of its own, or the earlier layout):
+ * then only the home route may be added, as auth/me/ and auth/organization/ need our app.
+ */
+export function planUrls(ctx: PlanContext, facts: UrlFacts, addHome: boolean, app: { importFrom: string } | null, viewsCreated: boolean): StepOutcome[] {
   const file = facts.urlsFile;
-  const wanted: Route[] = [
-    { route: `${facts.prefix}login/`, module: 'auth_views', view: 'login', name: ROUTE_NAMES.login },
-    { route: `${facts.prefix}callback/`, module: 'auth_views', view: 'callback', name: ROUTE_NAMES.callback },
-    { route: `${facts.prefix}logout/`, module: 'auth_views', view: 'logout', name: ROUTE_NAMES.logout },
-    { route: `${facts.prefix}me/`, module: 'auth_views', view: 'me', name: ROUTE_NAMES.me },
-  ].filter((r) => !facts.routedNames.has(r.name)) as Route[];
-  // auth/me/ routes to our views module: not added beside login views the project wrote.
-  const views = ctx.workspace.read(join(facts.viewsDir, 'auth_views.py'));
-  if (wanted.length === 1 && wanted[0]!.name === ROUTE_NAMES.me && !views?.includes('\ndef me(')) wanted.length = 0;
+  const wanted: Route[] = (
+    [
+      { route: `${facts.prefix}login/`, module: 'authkit_views', view: 'login', name: ROUTE_NAMES.login },
+      { route: `${facts.prefix}callback/`, module: 'authkit_views', view: 'callback', name: ROUTE_NAMES.callback },
+      { route: `${facts.prefix}logout/`, module: 'authkit_views', view: 'logout', name: ROUTE_NAMES.logout },
+      { route: `${facts.prefix}me/`, module: 'authkit_views', view: 'me', name: ROUTE_NAMES.me },
+      { route: `${facts.prefix}organization/`, module: 'authkit_views', view: 'organization', name: ROUTE_NAMES.organization },
+    ] as Route[]
+  )
+    .filter((r) => !facts.routedNames.has(r.name))
+    // No app because the project routes the names already: nothing of ours to route. (No app
+    // because it could not be placed: kept, so the step below says what is missing.)
+    .filter(() => app !== null || !viewsCreated);
   const homeName = facts.routedNames.has('home') ? 'workos_home' : 'home';
   if (addHome) wanted.push({ route: '', module: 'home_views', view: 'home', name: homeName });
   if (wanted.length === 0) {
     return [{ id: 'urls.routes', status: 'done', ...(file ? { file } : {}), summary: 'the WorkOS routes are in the urlconf' }];
   }
-  if (!viewsCreated && wanted.some((r) => r.module === 'auth_views')) {
+  if (!viewsCreated && wanted.some((r) => r.module === 'authkit_views')) {
     return [
       {
         id: 'urls.routes',
         status: 'manual',
         ...(file ? { file } : {}),
         summary: `route ${wanted.map((r) => r.name).join(', ')}`,
-        reason: 'auth_views.py could not be created, so there is nothing to route to',
+        reason: 'the authkit app could not be created, so there is nothing to route to',
       },
     ];
   }
-  const snippet = (alias = 'auth_views') =>
-    wanted.map((r) => `    ${renderRoute(r, r.module === 'auth_views' ? alias : 'home_views', "'")},`).join('\n');
+  const snippet = (alias = 'authkit_views') =>
+    wanted.map((r) => `    ${renderRoute(r, r.module === 'authkit_views' ? alias : 'home_views', "'")},`).join('\n');
+  // A snippet pasted as it is must run: it brings the imports its routes use.
+  const snippetImports = [
+    'from django.urls import path',
+    ...(app && wanted.some((r) => r.module === 'authkit_views') ? [`from ${app.importFrom} import views as authkit_views`] : []),
+    ...(wanted.some((r) => r.module === 'home_views') ? [facts.importFrom === null ? 'import home_views' : `from ${facts.importFrom} import home_views`] : []),
+  ].join('\n');
   if (!file) {
     return [
       {
@@ -159,14 +182,14 @@ export function planUrls(ctx: PlanContext, facts: UrlFacts, addHome: boolean, vi
         status: 'manual',
         summary: 'add the WorkOS routes to your root urlconf',
         reason: 'ROOT_URLCONF could not be resolved to a file (see `authkit-django inspect`)',
-        snippet: `urlpatterns += [\n${snippet()}\n]`,
+        snippet: `${snippetImports}\n\nurlpatterns += [\n${snippet()}\n]`,
       },
     ];
   }
   const text = ctx.workspace.read(file)!;
   const info = readUrlpatterns(parsePython(text));
   const placement = ctx.options.urlPlacement ?? 'default';
-  const manualSnippet = `urlpatterns += [\n${snippet()}\n]`;
+  const manualSnippet = `${snippetImports}\n\nurlpatterns += [\n${snippet()}\n]`;
   if (placement === 'manual') {
     return [
       {
@@ -198,7 +221,12 @@ export function planUrls(ctx: PlanContext, facts: UrlFacts, addHome: boolean, vi
     ];
   }
   ensureDjangoUrlsName(ctx, file, 'path');
-  const aliases = ensureModuleImports(ctx, file, facts, [...new Set(wanted.map((r) => r.module))]);
+  const modules: Record<string, ModuleImport> = {};
+  if (wanted.some((r) => r.module === 'authkit_views')) {
+    modules.authkit_views = { from: app!.importFrom, name: 'views', alias: 'authkit_views', fallback: 'workos_authkit_views' };
+  }
+  if (wanted.some((r) => r.module === 'home_views')) modules.home_views = { from: facts.importFrom, name: 'home_views', alias: 'home_views', fallback: 'workos_home_views' };
+  const aliases = ensureModuleImports(ctx, file, modules);
   const quote = preferredQuote(parsePython(ctx.workspace.read(file)!));
   const rendered = wanted.map((r) => renderRoute(r, aliases[r.module]!, quote));
   // Imports were added above: read the lists again in the edited text.
@@ -229,6 +257,7 @@ export function planUrls(ctx: PlanContext, facts: UrlFacts, addHome: boolean, vi
       editPython(ctx, file, (source) => insertIntoSequence(source, list, element, at));
     });
   }
+  ctx.planned?.routes.push(...wanted.map((r) => r.name));
   const where = WHERE[target === 'append' ? 'append' : target.list];
   const outcomes: StepOutcome[] = [
     {

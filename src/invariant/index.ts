@@ -216,7 +216,9 @@ function factsFrom(before: Snapshot): ProjectFacts | null {
   const templateDirs = before.templates.filter((t) => /DjangoTemplates/.test(t.backend)).flatMap((t) => t.dirs);
   if (!before.urls) return null;
   const served = Object.values(before.urls.home).find((v) => v !== null) ?? null;
-  return { homeServed: served !== null, homeView: served?.view ?? null, templateDirs };
+  // A named route at Django's default LOGIN_URL: the project has a login page there.
+  const login = Object.values(before.urls.routes).find((r) => r.path === '/accounts/login/');
+  return { homeServed: served !== null, homeView: served?.view ?? null, templateDirs, defaultLoginView: login?.resolves?.view ?? null };
 }
 
 function samePlan(a: IntegrationPlan, b: IntegrationPlan): boolean {
@@ -247,6 +249,7 @@ function expectationsOf(model: ProjectModel, plan: IntegrationPlan, env: NodeJS.
     routes: routes?.status === 'change' ? 'planned' : routes?.status === 'done' ? 'present' : 'none',
     homePlanned: homePlanned(model, plan),
     keysWritten,
+    ...(plan.planned ? { planned: plan.planned } : {}),
   };
 }
 

@@ -45,6 +45,8 @@ export interface Snapshot {
   settings: Record<string, string>;
   lists: Record<string, string[]>;
   templates: TemplatesEntry[];
+  /** Settings the plan may set where the project kept Django's default (LOGIN_URL): which of the two it holds, or another value. */
+  defaults: Record<string, 'default' | 'ours' | 'other'>;
   /** WORKOS_API_KEY / WORKOS_CLIENT_ID: non-empty in the loaded settings. */
   keys: Record<string, boolean>;
   urls: UrlsSnapshot | null;
@@ -78,7 +80,7 @@ function launcher(): string {
 }
 
 function notLoaded(error: string): Snapshot {
-  return { loaded: false, error, django: null, settings: {}, lists: {}, templates: [], keys: {}, urls: null, urlsError: null, standIns: [], executable: null };
+  return { loaded: false, error, django: null, settings: {}, lists: {}, defaults: {}, templates: [], keys: {}, urls: null, urlsError: null, standIns: [], executable: null };
 }
 
 export async function takeSnapshot(model: Pick<ProjectModel, 'python' | 'settingsModule'>, run: SnapshotRun): Promise<Snapshot> {
@@ -132,6 +134,9 @@ export function parseSnapshot(stdout: string): Snapshot | null {
   if (isRecord(data.lists)) for (const [k, v] of Object.entries(data.lists)) if (Array.isArray(v)) out.lists[k] = v.map(String);
   if (Array.isArray(data.templates)) {
     out.templates = data.templates.filter(isRecord).map((t) => ({ backend: str(t.backend) ?? '', dirs: Array.isArray(t.dirs) ? t.dirs.map(String) : [], rest: str(t.rest) ?? '' }));
+  }
+  if (isRecord(data.defaults)) {
+    for (const [k, v] of Object.entries(data.defaults)) if (v === 'default' || v === 'ours' || v === 'other') out.defaults[k] = v;
   }
   if (isRecord(data.keys)) for (const [k, v] of Object.entries(data.keys)) out.keys[k] = v === true;
   if (isRecord(data.urls) && isRecord(data.urls.routes) && isRecord(data.urls.home)) {

@@ -36,6 +36,15 @@ function whatItIs(file: string, outcomes: readonly StepOutcome[]): string {
   return described ?? step?.summary ?? 'new file';
 }
 
+/** A generated module says what it is on its first line (docstring or comment). */
+function firstLineDescription(text: string | null): string | undefined {
+  const first = (text ?? '').split('\n', 1)[0]!;
+  const match = /^(?:"""|# )(.+?)(?: \(added by authkit-django\))?\.?(?:""")?$/.exec(first.trim());
+  const words = match?.[1];
+  // "The home view" reads as "the home view" after the line count, like the others.
+  return words && /^(The|A|An) /.test(words) ? words[0]!.toLowerCase() + words.slice(1) : words;
+}
+
 /**
  * Changed files as unified diffs; created files as one line each (path, line count, what it
  * is), or in full with `full`: a 380-line view module printed before a question buries it.
@@ -51,7 +60,9 @@ export function renderDiffs(changes: FileChange[], display: (file: string) => st
         palette.bold('New files (--diff shows them in full):'),
         ...created.map((c) => {
           const lines = lineCount(c.after);
-          return `  ${palette.green('+')} ${display(c.file).padEnd(width)}  ${palette.dim(`${lines} line${lines === 1 ? '' : 's'}, ${whatItIs(c.file, options.outcomes ?? [])}`)}`;
+          const what = whatItIs(c.file, options.outcomes ?? []);
+          const shownWhat = what === 'new file' ? (firstLineDescription(c.after) ?? what) : what;
+          return `  ${palette.green('+')} ${display(c.file).padEnd(width)}  ${palette.dim(`${lines} line${lines === 1 ? '' : 's'}, ${shownWhat}`)}`;
         }),
       ].join('\n'),
     );

@@ -3,7 +3,7 @@
  * uses: `load_dotenv(BASE_DIR / ".env")` after both `BASE_DIR = ...` and
  * `from dotenv import load_dotenv`, wherever in the file the project put them.
  */
-import { allAssignments, enclosingStatement, findImports } from './locate.js';
+import { enclosingStatement, findAssignments, findImports } from './locate.js';
 import { parsePython, type Node, type Tree } from './parser.js';
 
 /** The free names a piece of Python source reads (`os` and `BASE_DIR` in `os.path.join(BASE_DIR, "x")`). */
@@ -27,8 +27,9 @@ function bindingsOf(tree: Tree, name: string): { node: Node; conditional: boolea
     const binds = imp.names.some((n) => (n.alias ?? (imp.from === null ? n.name.split('.')[0] : n.name)) === name);
     if (binds) out.push({ node: enclosingStatement(imp.node), conditional: imp.conditional });
   }
-  for (const a of allAssignments(tree)) {
-    if (a.name === name) out.push({ node: enclosingStatement(a.statement), conditional: a.conditional });
+  // Only the statements that mention the name are walked (each edit makes a new tree).
+  for (const a of findAssignments(tree, name)) {
+    out.push({ node: enclosingStatement(a.statement), conditional: a.conditional });
   }
   return out.sort((a, b) => a.node.startIndex - b.node.startIndex);
 }

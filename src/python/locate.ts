@@ -127,19 +127,6 @@ export function allAssignments(tree: Tree): Assignment[] {
   return found;
 }
 
-/**
- * allAssignments for readers of names, kinds and value shapes only: where a segment was
- * shifted by an earlier edit, its statements come from the tree before the shift, whose
- * walk is already cached, so their offsets and lines may be stale. Never splice at them.
- */
-export function assignmentShapes(tree: Tree): readonly Assignment[] {
-  return tree.segments.flatMap((segment) => {
-    const source = segment.origin?.tree ?? segment.tree;
-    const shift = segment.origin?.shift ?? 0;
-    return inRange(assignmentsOfSyntaxTree(source), segment.start - shift, segment.end - shift);
-  });
-}
-
 const inRange = (assignments: Assignment[], start: number, end: number): Assignment[] =>
   start === 0 && end === Infinity ? assignments : assignments.filter((a) => a.statement.startIndex >= start && a.statement.startIndex < end);
 
@@ -153,6 +140,11 @@ function assignmentsOfSyntaxTree(tree: SyntaxTree): Assignment[] {
     assignmentsBySyntaxTree.set(tree, found);
   }
   return found;
+}
+
+/** The assignments within some of the module's children (from moduleChildrenMentioning), in file order. */
+export function assignmentsAmong(children: Iterable<Node>): Assignment[] {
+  return assignmentsIn(children);
 }
 
 function assignmentsIn(children: Iterable<Node>): Assignment[] {

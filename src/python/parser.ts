@@ -3,6 +3,7 @@ import { setFlagsFromString } from 'node:v8';
 import { Edit, Language, Parser, type Node, type Point, type Tree as SyntaxTree } from 'web-tree-sitter';
 import { EXIT, UserError } from '../util/errors.js';
 import { packagePath } from '../util/package-root.js';
+import { timePart } from '../util/phase-times.js';
 import { ModuleTree, type Segment } from './module-tree.js';
 
 /** A parsed Python module (see module-tree.ts). */
@@ -11,6 +12,28 @@ export type { Node };
 
 let ready: Promise<Parser> | undefined;
 let parser: Parser | undefined;
+/** Whether a parse has run yet: V8 compiles each of the parser's wasm functions at its first call. */
+let parsedYet = false;
+
+/**
+ * Above this size a parse is long enough to repay V8's optimizing compile of the parser
+ * (measured on a 2 MB settings file: about 0.9 s of CPU with the baseline compiler
+ * alone, 0.65 s with the optimizing one, compile included; a 100 KB file gains nothing).
+ */
+export const OPTIMIZE_PARSER_ABOVE = 512 * 1024;
+
+/**
+ * Tells the parser, before its first parse, the size of the largest source the run is
+ * about to parse. Only the first call before any parse counts: V8 compiles each wasm
+ * function once, at its first call, with the compiler chosen then, so a small file parsed
+ * first (manage.py) would fix the baseline code for the whole run. A wrong guess costs
+ * time only, never a different tree.
+ */
+export function expectPythonSource(chars: number): void {
+  if (parsedYet || chars <= OPTIMIZE_PARSER_ABOVE) return;
+  setFlagsFromString('--no-liftoff-only');
+  setFlagsFromString('--no-liftoff');
+}
 
 /** Loads web-tree-sitter and the Python grammar once per process. */
 export function loadPythonParser(): Promise<Parser> {
@@ -64,7 +87,10 @@ export function parsePython(source: string, file?: string): Tree {
   const cached = recentTrees.get(source);
   if (cached) return cached;
   checkSize(source, file);
-  const parsed = parser.parse(source);
+  expectPythonSource(source.length);
+  parsedYet = true;
+  const p = parser;
+  const parsed = timePart('whole-file parse', () => p.parse(source));
   if (!parsed) throw new Error('tree-sitter returned no tree');
   parseCounts.full++;
   parseCounts.fullChars += source.length;
@@ -116,15 +142,10 @@ export function parseEdited(before: string, after: string, file?: string): Tree 
   const old = recentTrees.get(before);
   if (!old || !parser) return parsePython(after, file);
   checkSize(after, file);
-  const limit = Math.min(before.length, after.length);
-  let start = 0;
-  while (start < limit && before.charCodeAt(start) === after.charCodeAt(start)) start++;
-  let oldEnd = before.length;
-  let newEnd = after.length;
-  while (oldEnd > start && newEnd > start && before.charCodeAt(oldEnd - 1) === after.charCodeAt(newEnd - 1)) {
-    oldEnd--;
-    newEnd--;
-  }
+  const start = commonHead(before, after);
+  const tail = commonTail(before, after, start);
+  const oldEnd = before.length - tail;
+  const newEnd = after.length - tail;
   const edit = new Edit({
     startIndex: start,
     oldEndIndex: oldEnd,
@@ -142,6 +163,7 @@ export function parseEdited(before: string, after: string, file?: string): Tree 
   // The whole text, re-using the unchanged parts of the one tree `before` has.
   const edited = old.segments[0]!.tree.copy();
   edited.edit(edit);
+  parsedYet = true;
   const parsed = parser.parse(after, edited);
   edited.delete();
   parseCounts.incremental++;
@@ -175,6 +197,7 @@ function reparseAround(old: ModuleTree, after: string, edit: Edit): ModuleTree |
   const partEnd = to + delta;
   // A backslash before the part's last newline would join it to the next statement.
   if (/\\\r?\n$/.test(after.slice(Math.max(from, partEnd - 3), partEnd))) return null;
+  parsedYet = true;
   const part = parser!.parse(after, null, {
     includedRanges: [{ startIndex: from, endIndex: partEnd, startPosition: pointAt(after, from), endPosition: pointAt(after, partEnd) }],
   });
@@ -206,6 +229,32 @@ function reparseAround(old: ModuleTree, after: string, edit: Edit): ModuleTree |
     }
   }
   return new ModuleTree(after, segments);
+}
+
+/**
+ * How many leading characters `a` and `b` share. Compared a block at a time (string
+ * equality runs natively), then character by character within the first block that
+ * differs: a 2 MB settings file costs well under a millisecond per edit.
+ */
+function commonHead(a: string, b: string): number {
+  const limit = Math.min(a.length, b.length);
+  let at = 0;
+  for (let block = 1 << 16; block >= 1; block >>= 4) {
+    while (at + block <= limit && a.slice(at, at + block) === b.slice(at, at + block)) at += block;
+  }
+  while (at < limit && a.charCodeAt(at) === b.charCodeAt(at)) at++;
+  return at;
+}
+
+/** How many trailing characters `a` and `b` share, not reaching into their first `head`. */
+function commonTail(a: string, b: string, head: number): number {
+  const limit = Math.min(a.length, b.length) - head;
+  let tail = 0;
+  for (let block = 1 << 16; block >= 1; block >>= 4) {
+    while (tail + block <= limit && a.slice(a.length - tail - block, a.length - tail) === b.slice(b.length - tail - block, b.length - tail)) tail += block;
+  }
+  while (tail < limit && a.charCodeAt(a.length - tail - 1) === b.charCodeAt(b.length - tail - 1)) tail++;
+  return tail;
 }
 
 function lineStartOf(text: string, index: number): number {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { discover } from '../../src/discover/index.js';
 import { jsonReport } from '../../src/discover/report.js';
-import { copyFixture } from '../helpers/django.js';
+import { copyFixture, tempDir } from '../helpers/django.js';
 
 const noPython = { PATH: '' };
 
@@ -365,5 +365,43 @@ describe('values that cannot be read statically', () => {
       ],
     );
     assert.match(json.problems[0].message, /ROOT_URLCONF is computed \(f"\{PROJECT\}\.urls"\)/);
+  });
+});
+
+describe('settings evaluated for the names discovery reads', () => {
+  /** A project whose settings package is written out here: files under `proj/settings/`. */
+  function settingsPackage(files: Record<string, string>): string {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'manage.py'),
+      "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')\n",
+    );
+    mkdirSync(join(dir, 'proj', 'settings'), { recursive: true });
+    writeFileSync(join(dir, 'proj', '__init__.py'), '');
+    writeFileSync(join(dir, 'proj', 'urls.py'), 'urlpatterns = []\n');
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, 'proj', 'settings', name), text);
+    return dir;
+  }
+
+  it('follows a name a later module needs from a module that already ran (the walk runs again)', async () => {
+    const dir = settingsPackage({
+      '__init__.py': 'from .base import *\nfrom .local import *\n',
+      'base.py': "EXTRA = ['extra.app']\nOTHER = 1\nINSTALLED_APPS = ['django.contrib.sessions']\nROOT_URLCONF = 'proj.urls'\n",
+      'local.py': 'from .base import *\nINSTALLED_APPS += EXTRA\n',
+    });
+    const { json } = await inspectJson(dir);
+    assert.deepEqual(json.installedApps, ['django.contrib.sessions', 'extra.app']);
+    assert.deepEqual(codes(json), []);
+  });
+
+  it('follows names through chains of assignments, and split-settings include() of a computed list', async () => {
+    const dir = settingsPackage({
+      '__init__.py': "from split_settings.tools import include\nPARTS = ['base.py']\nMORE = PARTS + ['apps.py']\ninclude(*MORE)\n",
+      'base.py': "DJANGO_APPS = ['django.contrib.sessions']\nROOT_URLCONF = 'proj.urls'\n",
+      'apps.py': "LOCAL = ['proj']\nAPPS = DJANGO_APPS + LOCAL\nINSTALLED_APPS = APPS\n",
+    });
+    const { json } = await inspectJson(dir);
+    assert.deepEqual(json.installedApps, ['django.contrib.sessions', 'proj']);
+    assert.deepEqual(codes(json), []);
   });
 });

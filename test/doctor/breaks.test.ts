@@ -120,7 +120,7 @@ const BREAKS: Break[] = [
     fixable: false,
     apply: (dir) => {
       edit(urls(dir), 'from django.urls import path\n', 'from django.urls import path\nfrom django.views.decorators.http import require_POST\n');
-      edit(urls(dir), "path('auth/callback/', auth_views.callback,", "path('auth/callback/', require_POST(auth_views.callback),");
+      edit(urls(dir), "path('auth/callback/', authkit_views.callback,", "path('auth/callback/', require_POST(authkit_views.callback),");
     },
   },
   {
@@ -129,7 +129,7 @@ const BREAKS: Break[] = [
     fixable: false,
     apply: (dir) => {
       edit(urls(dir), 'from django.urls import path\n', 'from django.shortcuts import redirect\nfrom django.urls import path\n');
-      edit(urls(dir), "path('auth/logout/', auth_views.logout,", "path('auth/logout/', logout_by_get,");
+      edit(urls(dir), "path('auth/logout/', authkit_views.logout,", "path('auth/logout/', logout_by_get,");
       edit(urls(dir), 'urlpatterns = [', 'def logout_by_get(request):\n    request.session.flush()\n    return redirect("/")\n\n\nurlpatterns = [');
     },
   },
@@ -137,7 +137,7 @@ const BREAKS: Break[] = [
     name: 'a generated file edited by hand',
     expect: { 'generated-files': 'warn' },
     fixable: false,
-    apply: (dir) => edit(join(dir, 'mysite', 'auth_views.py'), '"Sign-in could not be completed",', '"Sign-in failed",'),
+    apply: (dir) => edit(join(dir, 'mysite', 'authkit', 'views.py'), '"Sign-in could not be completed",', '"Sign-in failed",'),
   },
   {
     name: 'the template folder moved away',
@@ -218,8 +218,8 @@ for (const line of ['4.2', '5.2'] as DjangoLine[]) {
       assert.equal(code, 0);
       assert.equal(json.ok, true);
       assert.equal(check(json.checks, 'credentials').status, 'skip', '--offline skips the call to WorkOS');
-      // Every check ran and was judged: only the offline one is skipped.
-      assert.deepEqual(json.checks.filter((c) => c.status === 'skip').map((c) => c.id), ['credentials']);
+      // Every check ran and was judged: only the offline ones (the key, the signing keys) are skipped.
+      assert.deepEqual(json.checks.filter((c) => c.status === 'skip').map((c) => c.id), ['credentials', 'jwks']);
     });
 
     for (const broken of BREAKS) {

@@ -16,6 +16,7 @@ import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { freePort, isListening } from '../../src/flow/ports.js';
+import { appTemplateFiles } from '../../src/integrate/app-layout.js';
 import { cli, type CliResult } from '../helpers/cli.js';
 import { copyFixture, copyOfStartProject, DJANGO_VERSIONS } from '../helpers/django.js';
 import { runTool, toolEnv, toolsBin } from '../helpers/tools.js';
@@ -183,18 +184,19 @@ function get(c: Case): Prepared {
   return p;
 }
 
-/** Every generated file (auth_views.py, home_views.py, home.html) of a project, by name. */
+/** Every generated file (the authkit app's, home_views.py, home.html) of a project, by its name in the app or its file name. */
 function generatedFiles(root: string): Map<string, string> {
   const out = new Map<string, string>();
-  const walk = (dir: string): void => {
+  const walk = (dir: string, inApp: string | null): void => {
     for (const name of readdirSync(dir)) {
       if (name === '.venv' || name === '.git' || name === '__pycache__') continue;
       const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (['auth_views.py', 'home_views.py', 'home.html'].includes(name)) out.set(name, readFileSync(path, 'utf8'));
+      if (statSync(path).isDirectory()) walk(path, inApp !== null ? `${inApp}${name}/` : name === 'authkit' ? 'authkit/' : null);
+      else if (inApp !== null) out.set(`${inApp}${name}`, readFileSync(path, 'utf8'));
+      else if (['home_views.py', 'home.html'].includes(name)) out.set(name, readFileSync(path, 'utf8'));
     }
   };
-  walk(root);
+  walk(root, null);
   return out;
 }
 
@@ -209,7 +211,7 @@ describe('init --yes with the real package manager', () => {
       const p = get(c);
       // Exit 3: migrate is left to the user (the test runs it right after init).
       assert.equal(p.init.code, 3, `${p.init.stdout}\n${p.init.stderr}`);
-      assert.match(p.init.stdout, /To do: create the sessions table: (\S+ )*\S*python manage\.py migrate/);
+      assert.match(p.init.stdout, /To do: create the database tables sign-in needs: (\S+ )*\S*python manage\.py migrate/);
       assert.match(p.init.stdout, /Applied: /);
       assert.doesNotMatch(p.init.stdout + p.init.stderr, new RegExp(PROJECT_API_KEY));
       if (c.sdk === '5.46.0') assert.match(p.init.stdout, /workos 5\.46\.0 and python-dotenv are installed already/);
@@ -228,7 +230,7 @@ describe('init --yes with the real package manager', () => {
 
   test('the generated code is the same, byte for byte, in every project and for both SDK lines', () => {
     const [first, ...rest] = CASES.map((c) => ({ slug: c.slug, files: generatedFiles(get(c).root) }));
-    assert.deepEqual([...first!.files.keys()].sort(), ['auth_views.py', 'home.html', 'home_views.py']);
+    assert.deepEqual([...first!.files.keys()].sort(), [...appTemplateFiles().map((f) => `authkit/${f}`), 'home.html', 'home_views.py'].sort());
     for (const other of rest) {
       for (const [name, text] of first!.files) assert.equal(other.files.get(name), text, `${name} differs between ${first!.slug} and ${other.slug}`);
     }

@@ -49,9 +49,9 @@ test('the confirmation comes after the plan, the diffs and the created files; cr
   const question = lineIndex(lines, /Apply these changes to \d+ files\? \[Y\/n\]/);
   assert.ok(lineIndex(lines, /^Plan:$/) < question);
   assert.ok(lastLineIndex(lines, /^\+\+\+ b\/shop\/settings\/base\.py$/) < question, 'a changed file keeps its diff, above the question');
-  const created = lineIndex(lines, /^ {2}\+ shop\/auth_views\.py +\d+ lines, login, callback, logout and me views$/);
+  const created = lineIndex(lines, /^ {2}\+ shop\/authkit\/__init__\.py +\d+ lines, the authkit app: views, middleware, backend, model and migration; \d+ files$/);
   assert.ok(created < question);
-  // The 380-line view module is not printed: only its line.
+  // The app's modules are not printed: only their lines.
   assert.equal(lines.some((line) => line.includes('def callback(')), false);
   // Nothing but the answer's own words after the question.
   assert.equal(lines.slice(question + 1).filter((l) => l.trim()).join('\n'), 'Not applied, as you answered no: nothing was written. Run again when ready (--dry-run only shows the plan).');
@@ -94,7 +94,7 @@ test('--diff shows created files in full at the terminal', () => {
   const lines = screen(result.output);
   const question = lineIndex(lines, /Apply these changes/);
   assert.ok(lineIndex(lines, /^\+def callback\(request: HttpRequest\) -> HttpResponse:$/) < question);
-  assert.ok(lineIndex(lines, /^\+\+\+ b\/shop\/auth_views\.py$/) < question);
+  assert.ok(lineIndex(lines, /^\+\+\+ b\/shop\/authkit\/views\.py$/) < question);
 });
 
 test('verify at an 80-column terminal: every line fits, nothing of a problem is cut', () => {

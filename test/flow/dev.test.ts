@@ -138,7 +138,7 @@ describe('dev', () => {
     rmSync(join(dir, 'db.sqlite3'));
     const run = startDev([dir, '--port', String(await freePort())]);
     assert.equal(await run.exited, 1);
-    assert.match(run.stderr(), /Not started:.* no sessions table/);
+    assert.match(run.stderr(), /Not started:.* lacks the tables a sign-in is stored in/);
     // The project's own interpreter, not a bare python; and no dashboard values: dev runs on the emulator.
     assert.ok(run.stderr().includes(`Run ${join(venvs.dj52, 'bin', 'python')} manage.py migrate in `), run.stderr());
     assert.match(run.stderr(), /mysite \(or start dev with --migrate\)/);

@@ -144,7 +144,7 @@ export async function stopDev(run: DevRun): Promise<void> {
 export function installedWithoutEmulator(): string {
   const pkg = join(tempDir('authkit-installed-'), 'authkit-django');
   mkdirSync(join(pkg, 'node_modules'), { recursive: true });
-  for (const part of ['dist', 'templates', 'python', 'grammar', 'package.json']) cpSync(join(repoRoot, part), join(pkg, part), { recursive: true });
+  for (const part of ['dist', 'templates', 'upgrades', 'python', 'grammar', 'package.json']) cpSync(join(repoRoot, part), join(pkg, part), { recursive: true });
   symlinkSync(join(repoRoot, 'node_modules', 'web-tree-sitter'), join(pkg, 'node_modules', 'web-tree-sitter'), 'dir');
   return pkg;
 }

@@ -146,7 +146,7 @@ describe('verify --flow fails when it should', { concurrency: 2 }, () => {
 
   test('logout that accepts GET: the refusal step fails', async () => {
     const dir = copyOfReady();
-    const views = join(dir, 'mysite', 'auth_views.py');
+    const views = join(dir, 'mysite', 'authkit', 'views.py');
     const text = readFileSync(views, 'utf8');
     assert.ok(text.includes('@require_POST\ndef logout'));
     writeFileSync(
@@ -163,7 +163,7 @@ describe('verify --flow fails when it should', { concurrency: 2 }, () => {
 
   test("a 500 in the callback: the status, the page and Django's traceback", async () => {
     const dir = copyOfReady();
-    const views = join(dir, 'mysite', 'auth_views.py');
+    const views = join(dir, 'mysite', 'authkit', 'views.py');
     const text = readFileSync(views, 'utf8');
     const definition = /^def callback\(.*\n/m;
     assert.match(text, definition);

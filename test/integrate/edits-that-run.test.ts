@@ -28,7 +28,7 @@ describe('edits that run', () => {
     await assertSecondRunPlansNothing(p);
   });
 
-  it('ROOT_URLCONF = "urls" beside manage.py (with a stray __init__.py) gets `import auth_views`, and the urlconf imports', async () => {
+  it('ROOT_URLCONF = "urls" beside manage.py (with a stray __init__.py) gets `from authkit import views as authkit_views`, and the urlconf imports', async () => {
     const p = project('toplevel-urls');
     const first = await init(p, KEYS);
     assert.equal(first.code, 0, first.stderr + first.stdout);

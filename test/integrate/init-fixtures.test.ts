@@ -10,9 +10,11 @@ import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { cli, gitInit, stateDir } from '../helpers/cli.js';
 import { copyFixture, repoRoot, snapshotTree, type FileState } from '../helpers/django.js';
+import { appTemplateFiles } from '../../src/integrate/app-layout.js';
 
 const SNAPSHOTS = join(repoRoot, 'test', 'integrate', 'snapshots');
-const TEMPLATES = ['auth_views.py', 'home_views.py', 'home.html'].map((name) => ({
+// The authkit app's files are named by their template: the snapshots follow the templates.
+const TEMPLATES = ['home_views.py', 'home.html', ...appTemplateFiles().map((f) => `authkit/${f}`)].map((name) => ({
   name,
   text: readFileSync(join(repoRoot, 'templates', name), 'utf8'),
 }));

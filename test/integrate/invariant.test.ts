@@ -88,9 +88,16 @@ async function probe(dir: string, venv: string, settingsModule: string, paths: s
   return JSON.parse(stdout.trim().split('\n').pop()!) as Probe;
 }
 
+/** Every setting as before, but LOGIN_URL may go from Django's default to our login (the app's Django auth). */
+function assertSameSettings(before: Snapshot, after: Snapshot, message: string): void {
+  const loginUrlOurs = before.defaults.LOGIN_URL === 'default' && after.defaults.LOGIN_URL === 'ours';
+  const settingsOf = (s: Snapshot) => Object.fromEntries(Object.entries(s.settings).filter(([name]) => !(loginUrlOurs && name === 'LOGIN_URL')));
+  assert.deepEqual(settingsOf(after), settingsOf(before), message);
+}
+
 /** Every setting, URL name and "/" as before; only planned additions to the lists. */
 function assertSameBehaviour(before: Snapshot, after: Snapshot, homeAdded: boolean): void {
-  assert.deepEqual(after.settings, before.settings, 'every setting keeps its value');
+  assertSameSettings(before, after, 'every setting keeps its value');
   for (const [name, list] of Object.entries(before.lists)) {
     assert.deepEqual(after.lists[name]!.filter((entry) => list.includes(entry)), list, `${name}: nothing removed or moved`);
   }
@@ -106,7 +113,7 @@ function longestLine(text: string): number {
   return Math.max(...text.split('\n').map((l) => l.length));
 }
 
-const OUR_NAMES = ['workos_login', 'workos_callback', 'workos_logout', 'workos_me'];
+const OUR_NAMES = ['workos_login', 'workos_callback', 'workos_logout', 'workos_me', 'workos_organization'];
 
 interface Case {
   fixture: string;
@@ -187,7 +194,7 @@ const CASES: Case[] = [
       const after = readFileSync(join(root, 'hub', 'urls.py'), 'utf8');
       assert.ok(onlyAddsLines(before, after), after);
       assert.ok(longestLine(after) <= Math.max(88, longestLine(before)), after);
-      assert.match(after, /name="signin"\),\n {4}path\("auth\/login\/", auth_views\.login, name="workos_login"\),/);
+      assert.match(after, /name="signin"\),\n {4}path\("auth\/login\/", authkit_views\.login, name="workos_login"\),/);
     },
   },
   {
@@ -202,8 +209,8 @@ const CASES: Case[] = [
       const before = readFileSync(join(fixturesDir, 'app-urls', 'club', 'urls.py'), 'utf8');
       const after = readFileSync(join(root, 'club', 'urls.py'), 'utf8');
       assert.ok(onlyAddsLines(before, after), after);
-      assert.match(after, /^from \. import views\nfrom \. import auth_views as workos_auth_views, home_views\n/m);
-      assert.match(after, /path\("auth\/login\/", workos_auth_views\.login, name="workos_login"\)/);
+      assert.match(after, /^from \. import views\nfrom \. import home_views\nfrom \.authkit import views as authkit_views\n/m);
+      assert.match(after, /path\("auth\/login\/", authkit_views\.login, name="workos_login"\)/);
     },
   },
   {
@@ -245,7 +252,10 @@ for (const line of LINES) {
         const after = await snapshot(root, line.dir, c.settings);
         assertSameBehaviour(before, after, c.homeAdded);
         const probeAfter = await probe(root, line.dir, c.settings, pathsToProbe, OUR_NAMES);
-        for (const path of c.paths) assert.deepEqual(probeAfter.status[path], probeBefore.status[path], `GET ${path} answers as before`);
+        // With LOGIN_URL ours (the project had none), @login_required sends visitors to our login instead of Django's default.
+        const loginMoved = (answer: [number | 'error', string | null] | undefined) =>
+          after.defaults.LOGIN_URL === 'ours' && answer?.[0] === 302 && answer[1]?.startsWith('/accounts/login/?') ? [302, answer[1].replace('/accounts/login/', '/auth/login/')] : answer;
+        for (const path of c.paths) assert.deepEqual(probeAfter.status[path], loginMoved(probeBefore.status[path]), `GET ${path} answers as before`);
         if (c.homeAdded) {
           assert.equal(probeBefore.status['/']![0], 404);
           assert.equal(probeAfter.status['/']![0], 200, 'the home page added at / is served');
@@ -303,7 +313,7 @@ describe('what the check before writing prevents (Django 5.2)', () => {
     const result = await cli(['init', '--yes', '--no-install', '--json', ...KEYS], { cwd: root, env });
     const json = JSON.parse(result.stdout) as { invariant: { status: string; differences: { subject: string; file: string | null; line: number | null }[] }; files: unknown[]; applied: boolean };
     const after = await snapshot(root, venv, 'journal.settings');
-    assert.deepEqual(after.settings, before.settings, 'DEBUG and every other setting as before');
+    assertSameSettings(before, after, 'DEBUG and every other setting as before');
     if (json.applied) return; // a loader that keeps the settings as they were is fine too
     assert.equal(result.code, 3);
     assert.equal(json.invariant.status, 'failed');

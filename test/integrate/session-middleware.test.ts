@@ -27,8 +27,10 @@ describe('SessionMiddleware subclasses', () => {
     const after = readFileSync(join(site, 'proj', 'settings.py'), 'utf8');
     assert.doesNotMatch(after, /django\.contrib\.sessions\.middleware\.SessionMiddleware/);
     const tuple = (text: string) => /^MIDDLEWARE = \([^)]*\)$/m.exec(text)?.[0];
-    assert.equal(tuple(after), tuple(before));
-    assert.ok(after.endsWith(before.slice(before.indexOf('if DEBUG:')).replace(/\n$/, '') + '\n\n# WorkOS AuthKit: credentials come from the environment (the .env file in development).\nWORKOS_API_KEY = os.environ.get("WORKOS_API_KEY", "")\nWORKOS_CLIENT_ID = os.environ.get("WORKOS_CLIENT_ID", "")\n'));
+    // The tuple gains only the authkit app's middleware, after AuthenticationMiddleware.
+    const auth = '    "django.contrib.auth.middleware.AuthenticationMiddleware",\n';
+    assert.equal(tuple(after), tuple(before)!.replace(auth, `${auth}    "proj.authkit.middleware.AuthKitMiddleware",\n`));
+    assert.ok(after.includes(before.slice(before.indexOf('if DEBUG:')).replace(/\n$/, '') + '\n\n# WorkOS AuthKit: credentials come from the environment (the .env file in development).\nWORKOS_API_KEY = os.environ.get("WORKOS_API_KEY", "")\nWORKOS_CLIENT_ID = os.environ.get("WORKOS_CLIENT_ID", "")\n'));
     const p = { dir: site, env: {}, before: snapshotTree(site) };
     const classes = inDjango(p, 'proj.settings', 'from django.conf import settings\nprint(sum("Session" in m for m in settings.MIDDLEWARE))', VENVS.dj42, { PYTHONPATH: join(repo, 'vendor') });
     assert.equal(classes.trim(), '1');

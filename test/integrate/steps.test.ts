@@ -91,7 +91,7 @@ describe('settings: sessions app', () => {
     const settings = SETTINGS.replace('    "django.contrib.sessions",\n', '');
     const { root, result } = await plan({ 'site_conf/settings.py': settings });
     assert.equal(outcome(result, 'settings.sessions-app').status, 'change');
-    assert.match(after(root, result, 'site_conf/settings.py')!, /"django\.contrib\.contenttypes",\n {4}"django\.contrib\.sessions",\n\]/);
+    assert.match(after(root, result, 'site_conf/settings.py')!, /"django\.contrib\.contenttypes",\n {4}"django\.contrib\.sessions",\n {4}"site_conf\.authkit",\n\]/);
   });
 
   test('already there: no-op', async () => {
@@ -99,14 +99,19 @@ describe('settings: sessions app', () => {
     assert.equal(outcome(result, 'settings.sessions-app').status, 'done');
   });
 
-  test('unusual layout: DJANGO_APPS + LOCAL_APPS gets it in the Django part', async () => {
+  test("unusual layout: DJANGO_APPS + LOCAL_APPS gets Django's sessions app in the Django part, the authkit app in the local one", async () => {
     const settings = SETTINGS.replace(
       /INSTALLED_APPS = \[[^\]]*\]/,
       'DJANGO_APPS = [\n    "django.contrib.auth",\n    "django.contrib.contenttypes",\n]\nLOCAL_APPS = ["blog"]\nINSTALLED_APPS = DJANGO_APPS + LOCAL_APPS',
     );
     const { root, result } = await plan({ 'site_conf/settings.py': settings });
     assert.equal(outcome(result, 'settings.sessions-app').status, 'change');
-    assert.match(after(root, result, 'site_conf/settings.py')!, /DJANGO_APPS = \[\n {4}"django\.contrib\.auth",\n {4}"django\.contrib\.contenttypes",\n {4}"django\.contrib\.sessions",\n\]/);
+    const text = after(root, result, 'site_conf/settings.py')!;
+    assert.match(text, /DJANGO_APPS = \[\n {4}"django\.contrib\.auth",\n {4}"django\.contrib\.contenttypes",\n {4}"django\.contrib\.sessions",\n\]/);
+    assert.match(text, /LOCAL_APPS = \["blog", "site_conf\.authkit"\]/);
+    // Both parts are settings too: the check before writing allows exactly these additions.
+    assert.deepEqual(result.planned?.listAdditions.LOCAL_APPS, ['site_conf.authkit']);
+    assert.deepEqual(result.planned?.listAdditions.DJANGO_APPS, ['django.contrib.sessions']);
   });
 
   test('refuses safely: INSTALLED_APPS built by a function becomes a manual step with its line', async () => {
@@ -125,14 +130,14 @@ describe('settings: SessionMiddleware', () => {
     const { root, result } = await plan({ 'site_conf/settings.py': settings });
     assert.match(
       after(root, result, 'site_conf/settings.py')!,
-      /"django\.middleware\.security\.SecurityMiddleware",\n {4}"django\.contrib\.sessions\.middleware\.SessionMiddleware",\n {4}"django\.middleware\.common\.CommonMiddleware",/,
+      /"django\.middleware\.security\.SecurityMiddleware",\n {4}"django\.contrib\.sessions\.middleware\.SessionMiddleware",\n {4}"site_conf\.authkit\.middleware\.AuthKitMiddleware",\n {4}"django\.middleware\.common\.CommonMiddleware",/,
     );
   });
 
   test('unusual layout: a tuple without SecurityMiddleware gets it first, single quotes kept', async () => {
     const settings = SETTINGS.replace(/MIDDLEWARE = \[[^\]]*\]/, "MIDDLEWARE = (\n    'django.middleware.common.CommonMiddleware',\n)");
     const { root, result } = await plan({ 'site_conf/settings.py': settings });
-    assert.match(after(root, result, 'site_conf/settings.py')!, /MIDDLEWARE = \(\n {4}'django\.contrib\.sessions\.middleware\.SessionMiddleware',\n {4}'django\.middleware\.common\.CommonMiddleware',\n\)/);
+    assert.match(after(root, result, 'site_conf/settings.py')!, /MIDDLEWARE = \(\n {4}'django\.contrib\.sessions\.middleware\.SessionMiddleware',\n {4}'site_conf\.authkit\.middleware\.AuthKitMiddleware',\n {4}'django\.middleware\.common\.CommonMiddleware',\n\)/);
   });
 
   test('a project subclass of SessionMiddleware counts as there', async () => {
@@ -150,7 +155,7 @@ describe('settings: load_dotenv and the WorkOS settings', () => {
     const { root, result } = await plan();
     const text = after(root, result, 'site_conf/settings.py')!;
     assert.match(text, /^import os\nfrom pathlib import Path\n\nfrom dotenv import load_dotenv\n\nBASE_DIR = Path\(__file__\)\.resolve\(\)\.parent\.parent\n\nload_dotenv\(BASE_DIR \/ "\.env"\)\n/);
-    assert.match(text, /\nWORKOS_API_KEY = os\.environ\.get\("WORKOS_API_KEY", ""\)\nWORKOS_CLIENT_ID = os\.environ\.get\("WORKOS_CLIENT_ID", ""\)\n$/);
+    assert.match(text, /\nWORKOS_API_KEY = os\.environ\.get\("WORKOS_API_KEY", ""\)\nWORKOS_CLIENT_ID = os\.environ\.get\("WORKOS_CLIENT_ID", ""\)\n\n# WorkOS AuthKit: Django's default backend/);
     assertValidPython(text);
   });
 
@@ -165,7 +170,8 @@ describe('settings: load_dotenv and the WorkOS settings', () => {
     const { root, result } = await plan({ 'site_conf/settings.py': settings });
     const text = after(root, result, 'site_conf/settings.py')!;
     assert.match(text, /load_dotenv\(os\.path\.join\(BASE_DIR, "\.env"\)\)/);
-    assert.match(text, /WORKOS_CLIENT_ID = os\.environ\.get\("WORKOS_CLIENT_ID", ""\)\n\ntry:\n {4}from \.local import \*/);
+    // The app's settings too: the local settings keep the last word.
+    assert.match(text, /WORKOS_CLIENT_ID = os\.environ\.get\("WORKOS_CLIENT_ID", ""\)\n\n# WorkOS AuthKit: Django's default backend[^]*\nLOGIN_URL = "workos_login"\n\ntry:\n {4}from \.local import \*/);
     assertValidPython(text);
   });
 
@@ -247,7 +253,7 @@ describe('urls', () => {
     const text = after(root, result, 'site_conf/urls.py')!;
     assert.equal(
       text,
-      'from django.contrib import admin\nfrom django.urls import path\n\nfrom . import auth_views, home_views\n\nurlpatterns = [\n    path("admin/", admin.site.urls),\n    path("auth/login/", auth_views.login, name="workos_login"),\n    path("auth/callback/", auth_views.callback, name="workos_callback"),\n    path("auth/logout/", auth_views.logout, name="workos_logout"),\n    path("auth/me/", auth_views.me, name="workos_me"),\n    path("", home_views.home, name="home"),\n]\n',
+      'from django.contrib import admin\nfrom django.urls import path\n\nfrom . import home_views\nfrom .authkit import views as authkit_views\n\nurlpatterns = [\n    path("admin/", admin.site.urls),\n    path("auth/login/", authkit_views.login, name="workos_login"),\n    path("auth/callback/", authkit_views.callback, name="workos_callback"),\n    path("auth/logout/", authkit_views.logout, name="workos_logout"),\n    path("auth/me/", authkit_views.me, name="workos_me"),\n    path("auth/organization/", authkit_views.organization, name="workos_organization"),\n    path("", home_views.home, name="home"),\n]\n',
     );
   });
 
@@ -256,18 +262,18 @@ describe('urls', () => {
     const { root, result } = await plan({ 'site_conf/urls.py': urls });
     const text = after(root, result, 'site_conf/urls.py')!;
     assert.match(text, /^from django\.urls import include, path, re_path\n/);
-    assert.match(text, /include\("api\.urls"\)\),\n {4}path\("auth\/login\/"[^\n]*\n[^\n]*\n[^\n]*workos_logout"\),\n[^\n]*workos_me"\),\n {4}re_path\(r"\^", include\("cms\.urls"\)\),/);
+    assert.match(text, /include\("api\.urls"\)\),\n {4}path\("auth\/login\/"[^\n]*\n[^\n]*\n[^\n]*workos_logout"\),\n[^\n]*workos_me"\),\n[^\n]*workos_organization"\),\n {4}re_path\(r"\^", include\("cms\.urls"\)\),/);
     // "/" may be served by the CMS include, which cannot be read: the home page is left alone.
     assert.equal(outcome(result, 'home.snippet').status, 'done');
     assertValidPython(text);
   });
 
-  test('unusual layout: auth/ taken by another system -> auth/workos/; auth_views name taken -> an alias', async () => {
-    const urls = 'from django.contrib.auth import views as auth_views\nfrom django.urls import include, path\n\nurlpatterns = [\n    path("auth/", include("django.contrib.auth.urls")),\n    path("login/", auth_views.LoginView.as_view()),\n]\n';
+  test('unusual layout: auth/ taken by another system -> auth/workos/; authkit_views name taken -> an alias', async () => {
+    const urls = 'from django.contrib.auth import views as authkit_views\nfrom django.urls import include, path\n\nurlpatterns = [\n    path("auth/", include("django.contrib.auth.urls")),\n    path("login/", authkit_views.LoginView.as_view()),\n]\n';
     const { root, result } = await plan({ 'site_conf/urls.py': urls });
     const text = after(root, result, 'site_conf/urls.py')!;
-    assert.match(text, /from \. import auth_views as workos_auth_views/);
-    assert.match(text, /path\("auth\/workos\/login\/", workos_auth_views\.login, name="workos_login"\)/);
+    assert.match(text, /^from \.authkit import views as workos_authkit_views$/m);
+    assert.match(text, /path\("auth\/workos\/login\/", workos_authkit_views\.login, name="workos_login"\)/);
     assert.match(outcome(result, 'urls.routes').note ?? '', /auth\/workos\//);
   });
 
@@ -276,7 +282,7 @@ describe('urls', () => {
     const { root, result } = await plan({ 'site_conf/urls.py': urls });
     const text = after(root, result, 'site_conf/urls.py')!;
     assert.equal((text.match(/workos_login/g) ?? []).length, 1);
-    assert.match(text, /name="workos_login"\),\n {4}path\("auth\/callback\/", auth_views\.callback, name="workos_callback"\),\n {4}path\("auth\/logout\/", auth_views\.logout, name="workos_logout"\),\n {4}path\("auth\/me\/", auth_views\.me, name="workos_me"\),\n {4}path\("", auth_views\.login\),/);
+    assert.match(text, /name="workos_login"\),\n {4}path\("auth\/callback\/", authkit_views\.callback, name="workos_callback"\),\n {4}path\("auth\/logout\/", authkit_views\.logout, name="workos_logout"\),\n {4}path\("auth\/me\/", authkit_views\.me, name="workos_me"\),\n {4}path\("auth\/organization\/", authkit_views\.organization, name="workos_organization"\),\n {4}path\("", auth_views\.login\),/);
   });
 
   test('refuses safely: urlpatterns = i18n_patterns(...) alone is a manual step', async () => {
@@ -289,11 +295,22 @@ describe('urls', () => {
 });
 
 describe('generated files and the home page', () => {
-  test('an auth_views.py that is not ours is never overwritten', async () => {
-    const { root, result } = await plan({ 'site_conf/auth_views.py': 'def login(request):\n    pass\n' });
-    assert.equal(outcome(result, 'views.auth').status, 'manual');
-    assert.equal(after(root, result, 'site_conf/auth_views.py'), undefined);
+  test('an authkit/ package that is not ours is never overwritten: one manual step, --views the way out', async () => {
+    const { root, result } = await plan({ 'site_conf/authkit/__init__.py': '', 'site_conf/authkit/views.py': 'def login(request):\n    pass\n' });
+    const step = outcome(result, 'views.app');
+    assert.equal(step.status, 'manual');
+    assert.match(step.summary, /site_conf\/authkit\/ already exists and is not authkit-django's/);
+    assert.match(step.snippet ?? '', /--views/);
+    assert.equal(after(root, result, 'site_conf/authkit/views.py'), undefined);
     assert.equal(outcome(result, 'urls.routes').status, 'manual');
+    // No app, so none of its settings either.
+    assert.ok(!result.outcomes.some((o) => o.id === 'settings.authkit-app'));
+  });
+
+  test('a module authkit.py beside the urls is never shadowed: one manual step', async () => {
+    const { result } = await plan({ 'site_conf/authkit.py': 'X = 1\n' });
+    assert.equal(outcome(result, 'views.app').status, 'manual');
+    assert.equal(result.changes.filter((c) => c.file.includes(`${join('site_conf', 'authkit')}`)).length, 0);
   });
 
   test('home: an existing DIRS entry is used as it is', async () => {
@@ -337,7 +354,7 @@ describe('options', () => {
     const uri = 'https://shop.example.com/auth/callback/';
     const first = await plan({}, { redirectUri: uri });
     const text = after(first.root, first.result, 'site_conf/settings.py')!;
-    assert.match(text, /WORKOS_CLIENT_ID = os\.environ\.get\("WORKOS_CLIENT_ID", ""\)\nWORKOS_REDIRECT_URI = "https:\/\/shop\.example\.com\/auth\/callback\/"\n$/);
+    assert.match(text, /WORKOS_CLIENT_ID = os\.environ\.get\("WORKOS_CLIENT_ID", ""\)\nWORKOS_REDIRECT_URI = "https:\/\/shop\.example\.com\/auth\/callback\/"\n\n# WorkOS AuthKit: Django's default backend/);
     const same = await plan({ 'site_conf/settings.py': `${SETTINGS}\nWORKOS_REDIRECT_URI = "${uri}"\n` }, { redirectUri: uri });
     assert.equal(outcome(same.result, 'settings.workos_redirect_uri').status, 'done');
     const other = await plan({ 'site_conf/settings.py': `${SETTINGS}\nWORKOS_REDIRECT_URI = "https://old.example.com/cb/"\n` }, { redirectUri: uri });
@@ -354,8 +371,10 @@ describe('options', () => {
     }
     const model = await discover(root, { env: {}, probeInterpreter: false });
     const result = planIntegration(model, { ...OPTIONS, viewsDir: join(root, 'accounts') });
-    assert.ok(result.changes.some((c) => c.file === join(root, 'accounts', 'auth_views.py')));
-    assert.match(after(root, result, 'site_conf/urls.py')!, /^from accounts import auth_views, home_views$/m);
+    assert.ok(result.changes.some((c) => c.file === join(root, 'accounts', 'authkit', 'views.py')));
+    assert.match(after(root, result, 'site_conf/urls.py')!, /^from accounts import home_views$/m);
+    assert.match(after(root, result, 'site_conf/urls.py')!, /^from accounts\.authkit import views as authkit_views$/m);
+    assert.match(after(root, result, 'site_conf/settings.py')!, /"accounts\.authkit",\n\]/);
   });
 });
 

@@ -69,7 +69,7 @@ describe('route placement', () => {
     const { root, result } = await plan(WRAPPED);
     const text = urlsAfter(root, result)!;
     assert.ok(text.includes('urlpatterns = [\n    path("", views.index, name="index"),\n]\n'), text);
-    assert.match(text, /namespace="site"\)\),\n {4}path\("auth\/login\/", auth_views\.login, name="workos_login"\),/);
+    assert.match(text, /namespace="site"\)\),\n {4}path\("auth\/login\/", authkit_views\.login, name="workos_login"\),/);
     assert.match(routes(result).summary, /final urlpatterns list/);
     assert.deepEqual(pythonSyntaxErrors([text]), [null]);
   });
@@ -78,7 +78,7 @@ describe('route placement', () => {
     const { root, result } = await plan(WRAPPED, { urlPlacement: 'append' });
     const text = urlsAfter(root, result)!;
     assert.ok(
-      text.endsWith(']\n\nurlpatterns += [\n    path("auth/login/", auth_views.login, name="workos_login"),\n    path("auth/callback/", auth_views.callback, name="workos_callback"),\n    path("auth/logout/", auth_views.logout, name="workos_logout"),\n    path("auth/me/", auth_views.me, name="workos_me"),\n]\n'),
+      text.endsWith(']\n\nurlpatterns += [\n    path("auth/login/", authkit_views.login, name="workos_login"),\n    path("auth/callback/", authkit_views.callback, name="workos_callback"),\n    path("auth/logout/", authkit_views.logout, name="workos_logout"),\n    path("auth/me/", authkit_views.me, name="workos_me"),\n    path("auth/organization/", authkit_views.organization, name="workos_organization"),\n]\n'),
       text,
     );
     assert.deepEqual(pythonSyntaxErrors([text]), [null]);
@@ -96,7 +96,8 @@ describe('route placement', () => {
     const step = routes(result);
     assert.equal(step.status, 'manual');
     assert.equal(step.reason, 'every placement namespaced the routes');
-    assert.match(step.snippet ?? '', /^urlpatterns \+= \[\n {4}path\('auth\/login\/'/);
+    // Pasted as it is, it runs: the imports its routes use come first.
+    assert.match(step.snippet ?? '', /^from django\.urls import path\nfrom \S+ import views as authkit_views\n\nurlpatterns \+= \[\n {4}path\('auth\/login\/'/);
   });
 });
 
@@ -134,7 +135,7 @@ describe('one-line lists keep the file\'s line length', () => {
     const text = urlsAfter(root, result)!;
     assert.ok(onlyAddsLines(ONE_LINE_WRAP, text), text);
     assert.ok(text.includes('urlpatterns = [path("", include((urlpatterns, "site")))]\n'), text);
-    assert.match(text, /name="signin"\),\n {4}path\("auth\/login\/", auth_views\.login, name="workos_login"\),\n {4}path\("auth\/callback\/"/);
+    assert.match(text, /name="signin"\),\n {4}path\("auth\/login\/", authkit_views\.login, name="workos_login"\),\n {4}path\("auth\/callback\/"/);
     assert.ok(longest(text) <= 88, text);
     assert.match(routes(result).summary, /urlpatterns \+= \[\.\.\.\] list after the last assignment/);
     assert.deepEqual(pythonSyntaxErrors([text]), [null]);
@@ -151,7 +152,7 @@ describe('one-line lists keep the file\'s line length', () => {
     const laid = urlsAfter(spread.root, spread.result)!;
     assert.ok(
       laid.includes(
-        'urlpatterns = [\n    path("auth/login/", auth_views.login, name="workos_login"),\n    path("auth/callback/", auth_views.callback, name="workos_callback"),\n    path("auth/logout/", auth_views.logout, name="workos_logout"),\n    path("auth/me/", auth_views.me, name="workos_me"),\n    path("", include((urlpatterns, "site"))),\n]\n',
+        'urlpatterns = [\n    path("auth/login/", authkit_views.login, name="workos_login"),\n    path("auth/callback/", authkit_views.callback, name="workos_callback"),\n    path("auth/logout/", authkit_views.logout, name="workos_logout"),\n    path("auth/me/", authkit_views.me, name="workos_me"),\n    path("auth/organization/", authkit_views.organization, name="workos_organization"),\n    path("", include((urlpatterns, "site"))),\n]\n',
       ),
       laid,
     );
@@ -164,15 +165,15 @@ describe('one-line lists keep the file\'s line length', () => {
     const { root, result } = await plan(urls);
     const text = urlsAfter(root, result)!;
     assert.ok(onlyAddsLines(urls, text), text);
-    assert.ok(text.endsWith('views.about)]\n\nurlpatterns += [\n    path("auth/login/", auth_views.login, name="workos_login"),\n    path("auth/callback/", auth_views.callback, name="workos_callback"),\n    path("auth/logout/", auth_views.logout, name="workos_logout"),\n    path("auth/me/", auth_views.me, name="workos_me"),\n]\n'), text);
+    assert.ok(text.endsWith('views.about)]\n\nurlpatterns += [\n    path("auth/login/", authkit_views.login, name="workos_login"),\n    path("auth/callback/", authkit_views.callback, name="workos_callback"),\n    path("auth/logout/", authkit_views.logout, name="workos_logout"),\n    path("auth/me/", authkit_views.me, name="workos_me"),\n    path("auth/organization/", authkit_views.organization, name="workos_organization"),\n]\n'), text);
   });
 
   test('a one-line first list with a catch-all: laid out one per line, the routes before the catch-all', async () => {
     const urls = "from django.urls import include, path\n\nurlpatterns = [path('admin/', include('a.urls')), path('', include('cms.urls'))]\n";
     const { root, result } = await plan(urls);
     const text = urlsAfter(root, result)!;
-    assert.ok(text.includes("urlpatterns = [\n    path('admin/', include('a.urls')),\n    path('auth/login/', auth_views.login, name='workos_login'),\n"), text);
-    assert.ok(text.includes("    path('auth/me/', auth_views.me, name='workos_me'),\n    path('', include('cms.urls')),\n]\n"), text);
+    assert.ok(text.includes("urlpatterns = [\n    path('admin/', include('a.urls')),\n    path('auth/login/', authkit_views.login, name='workos_login'),\n"), text);
+    assert.ok(text.includes("    path('auth/me/', authkit_views.me, name='workos_me'),\n    path('auth/organization/', authkit_views.organization, name='workos_organization'),\n    path('', include('cms.urls')),\n]\n"), text);
     assert.ok(longest(text) <= 88, text);
   });
 
@@ -180,7 +181,7 @@ describe('one-line lists keep the file\'s line length', () => {
     const urls = 'from django.urls import path\n\nurlpatterns = []\n';
     const { root, result } = await plan(urls, { projectFacts: { homeServed: true, homeView: 'x.y', templateDirs: [] } });
     const text = urlsAfter(root, result)!;
-    assert.ok(text.endsWith("urlpatterns = [\n    path('auth/login/', auth_views.login, name='workos_login'),\n    path('auth/callback/', auth_views.callback, name='workos_callback'),\n    path('auth/logout/', auth_views.logout, name='workos_logout'),\n    path('auth/me/', auth_views.me, name='workos_me'),\n]\n"), text);
+    assert.ok(text.endsWith("urlpatterns = [\n    path('auth/login/', authkit_views.login, name='workos_login'),\n    path('auth/callback/', authkit_views.callback, name='workos_callback'),\n    path('auth/logout/', authkit_views.logout, name='workos_logout'),\n    path('auth/me/', authkit_views.me, name='workos_me'),\n    path('auth/organization/', authkit_views.organization, name='workos_organization'),\n]\n"), text);
   });
 
   test('a file that already has long lines keeps its one-line list one line', async () => {
@@ -188,24 +189,24 @@ describe('one-line lists keep the file\'s line length', () => {
     const urls = `${long}from django.urls import path\n\nurlpatterns = [path("a/", lambda r: None)]\n`;
     const { root, result } = await plan(urls, { projectFacts: { homeServed: true, homeView: 'x.y', templateDirs: [] } });
     const text = urlsAfter(root, result)!;
-    assert.match(text, /^urlpatterns = \[path\("a\/", lambda r: None\), path\("auth\/login\/".*name="workos_me"\)\]$/m);
+    assert.match(text, /^urlpatterns = \[path\("a\/", lambda r: None\), path\("auth\/login\/".*name="workos_organization"\)\]$/m);
   });
 
   test('append with a closing multi-line urlpatterns += [...]: the routes join it', async () => {
     const urls = 'from django.urls import path\n\nurlpatterns = [\n    path("a/", lambda r: None),\n]\nurlpatterns += [\n    path("b/", lambda r: None),\n]\n';
     const { root, result } = await plan(urls, { urlPlacement: 'append', projectFacts: { homeServed: true, homeView: 'x.y', templateDirs: [] } });
     const text = urlsAfter(root, result)!;
-    assert.ok(text.endsWith('urlpatterns += [\n    path("b/", lambda r: None),\n    path("auth/login/", auth_views.login, name="workos_login"),\n    path("auth/callback/", auth_views.callback, name="workos_callback"),\n    path("auth/logout/", auth_views.logout, name="workos_logout"),\n    path("auth/me/", auth_views.me, name="workos_me"),\n]\n'), text);
+    assert.ok(text.endsWith('urlpatterns += [\n    path("b/", lambda r: None),\n    path("auth/login/", authkit_views.login, name="workos_login"),\n    path("auth/callback/", authkit_views.callback, name="workos_callback"),\n    path("auth/logout/", authkit_views.logout, name="workos_logout"),\n    path("auth/me/", authkit_views.me, name="workos_me"),\n    path("auth/organization/", authkit_views.organization, name="workos_organization"),\n]\n'), text);
   });
 });
 
 describe('imports of our views modules', () => {
   test('`from . import views` stays byte for byte; ours is a line of its own after it, aliased on a clash', async () => {
-    const urls = 'from django.contrib.auth import views as auth_views\nfrom django.urls import path\n\nfrom . import views\n\nurlpatterns = [\n    path("members/", views.members),\n    path("pw/", auth_views.PasswordChangeView.as_view()),\n]\n';
+    const urls = 'from django.contrib.auth import views as authkit_views\nfrom django.urls import path\n\nfrom . import views\n\nurlpatterns = [\n    path("members/", views.members),\n    path("pw/", authkit_views.PasswordChangeView.as_view()),\n]\n';
     const { root, result } = await plan(urls, { projectFacts: { homeServed: false, homeView: null, templateDirs: [] } });
     const text = urlsAfter(root, result)!;
-    assert.ok(text.startsWith('from django.contrib.auth import views as auth_views\nfrom django.urls import path\n\nfrom . import views\nfrom . import auth_views as workos_auth_views, home_views\n\nurlpatterns'), text);
-    assert.match(text, /path\("auth\/login\/", workos_auth_views\.login, name="workos_login"\)/);
+    assert.ok(text.startsWith('from django.contrib.auth import views as authkit_views\nfrom django.urls import path\n\nfrom . import views\nfrom . import home_views\nfrom .authkit import views as workos_authkit_views\n\nurlpatterns'), text);
+    assert.match(text, /path\("auth\/login\/", workos_authkit_views\.login, name="workos_login"\)/);
     assert.match(text, /path\("", home_views\.home, name="home"\)/);
   });
 
@@ -218,10 +219,10 @@ describe('imports of our views modules', () => {
       'site_conf/routing/main.py': urls,
     });
     const text = result.changes.find((c) => c.file === join(root, 'site_conf', 'routing', 'main.py'))!.after;
-    assert.ok(text.startsWith('from django.urls import path\n\nfrom site_conf import views\nfrom site_conf import auth_views\n\nurlpatterns'), text);
+    assert.ok(text.startsWith('from django.urls import path\n\nfrom site_conf import views\nfrom site_conf.authkit import views as authkit_views\n\nurlpatterns'), text);
   });
 
-  test('a top-level urls module: `import views` stays, `import auth_views` and `import home_views` follow the project\'s imports', async () => {
+  test('a top-level urls module: `import views` stays, `import home_views` and `from authkit import views as authkit_views` follow the project\'s imports', async () => {
     const root = tempDir('authkit-toplevel-');
     const files: Record<string, string> = {
       'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "settings")\n',
@@ -233,7 +234,7 @@ describe('imports of our views modules', () => {
     const model = await discover(root, { env: {}, probeInterpreter: false });
     const result = planIntegration(model, { apiKey: 'sk_test_placement000', clientId: 'client_p', replaceExistingEnvValues: false, projectFacts: { homeServed: false, homeView: null, templateDirs: [] } });
     const text = result.changes.find((c) => c.file === join(root, 'urls.py'))!.after;
-    assert.ok(text.startsWith('from django.urls import path\n\nimport views\n\nimport auth_views\nimport home_views\n\nurlpatterns'), text);
+    assert.ok(text.startsWith('from django.urls import path\n\nimport views\n\nimport home_views\nfrom authkit import views as authkit_views\n\nurlpatterns'), text);
   });
 });
 

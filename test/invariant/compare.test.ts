@@ -17,7 +17,8 @@ function base(): Snapshot {
     error: null,
     django: '5.2',
     settings: { DEBUG: 'a1', SECRET_KEY: 'b2' },
-    lists: { INSTALLED_APPS: ['django.contrib.auth'], MIDDLEWARE: ['x.Security'] },
+    lists: { INSTALLED_APPS: ['django.contrib.auth'], MIDDLEWARE: ['x.Security'], AUTHENTICATION_BACKENDS: ['django.contrib.auth.backends.ModelBackend'] },
+    defaults: { LOGIN_URL: 'default' },
     templates: [{ backend: 'django.template.backends.django.DjangoTemplates', dirs: ['/p/templates'], rest: 'r1' }],
     keys: { WORKOS_API_KEY: false, WORKOS_CLIENT_ID: false },
     urls: {
@@ -33,8 +34,8 @@ function base(): Snapshot {
 
 function withOurs(s: Snapshot): Snapshot {
   const next = structuredClone(s);
-  for (const r of ['login', 'callback', 'logout', 'me']) {
-    next.urls!.routes[`workos_${r}`] = { route: `auth/${r}/`, view: `site.auth_views.${r}`, path: `/auth/${r}/`, resolves: { view: `site.auth_views.${r}`, name: `workos_${r}` } };
+  for (const r of ['login', 'callback', 'logout', 'me', 'organization']) {
+    next.urls!.routes[`workos_${r}`] = { route: `auth/${r}/`, view: `site.authkit.views.${r}`, path: `/auth/${r}/`, resolves: { view: `site.authkit.views.${r}`, name: `workos_${r}` } };
   }
   next.keys = { WORKOS_API_KEY: true, WORKOS_CLIENT_ID: true };
   return next;
@@ -48,6 +49,45 @@ describe('compareSnapshots', () => {
     after.lists.INSTALLED_APPS!.push('django.contrib.sessions');
     after.templates[0]!.dirs.push('/p/more');
     assert.deepEqual(compareSnapshots(base(), after, EXPECT), []);
+  });
+
+  test('with the plan\'s record: exactly the planned list entries and LOGIN_URL from the default to ours are allowed', () => {
+    const planned = {
+      listAdditions: { INSTALLED_APPS: ['site.authkit'], MIDDLEWARE: ['site.authkit.middleware.AuthKitMiddleware'], AUTHENTICATION_BACKENDS: ['site.authkit.backends.WorkOSBackend'] },
+      defaultsReplaced: { LOGIN_URL: 'workos_login' },
+      routes: ['workos_login', 'workos_callback', 'workos_logout', 'workos_me', 'workos_organization'],
+    };
+    const expect: Expectations = { ...EXPECT, planned };
+    const before = base();
+    before.settings.LOGIN_URL = 'd1';
+    const after = withOurs(before);
+    after.lists.INSTALLED_APPS!.push('site.authkit');
+    after.lists.MIDDLEWARE!.push('site.authkit.middleware.AuthKitMiddleware');
+    after.lists.AUTHENTICATION_BACKENDS!.push('site.authkit.backends.WorkOSBackend');
+    after.settings.LOGIN_URL = 'd2';
+    after.defaults.LOGIN_URL = 'ours';
+    assert.deepEqual(compareSnapshots(before, after, expect), []);
+
+    // An entry the plan does not add (a settings file that reads ours and adds more) is caught.
+    const more = structuredClone(after);
+    more.lists.AUTHENTICATION_BACKENDS!.push('other.Backend');
+    assert.deepEqual(compareSnapshots(before, more, expect).map((d) => [d.kind, d.subject]), [['settings', 'AUTHENTICATION_BACKENDS']]);
+    // LOGIN_URL: only Django's default may become ours, and only when the plan sets it.
+    const theirs = structuredClone(before);
+    theirs.defaults.LOGIN_URL = 'other';
+    assert.deepEqual(compareSnapshots(theirs, after, expect).map((d) => d.subject), ['LOGIN_URL']);
+    assert.deepEqual(compareSnapshots(before, after, { ...expect, planned: { ...planned, defaultsReplaced: {} } }).map((d) => d.subject), ['LOGIN_URL']);
+  });
+
+  test('routes already there without auth/me/ and auth/organization/ (the earlier layout, views of its own): no difference', () => {
+    const before = withOurs(base());
+    delete before.urls!.routes.workos_me;
+    delete before.urls!.routes.workos_organization;
+    const after = structuredClone(before);
+    const planned = { listAdditions: {}, defaultsReplaced: {}, routes: [] };
+    assert.deepEqual(compareSnapshots(before, after, { ...EXPECT, routes: 'present', planned }), []);
+    // Without the record (doctor --fix), every route of ours is expected.
+    assert.deepEqual(compareSnapshots(before, after, { ...EXPECT, routes: 'present' }).map((d) => d.subject), ['workos_me', 'workos_organization']);
   });
 
   test('a setting that changes value, or disappears', () => {

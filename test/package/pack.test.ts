@@ -38,7 +38,7 @@ before(() => {
 
 describe('the published package', () => {
   test('the tarball holds the runtime files and nothing of the repository besides', () => {
-    for (const file of ['dist/cli.js', 'grammar/tree-sitter-python.wasm', 'templates/auth_views.py', 'templates/home_views.py', 'templates/home.html', 'python/authkit_django_checks/__main__.py', 'README.md', 'SKILL.md', 'schemas/init.schema.json', 'schemas/common.schema.json', 'package.json']) {
+    for (const file of ['dist/cli.js', 'grammar/tree-sitter-python.wasm', 'templates/authkit/__init__.py', 'templates/authkit/views.py', 'templates/authkit/migrations/0001_initial.py', 'templates/authkit/templatetags/authkit.py', 'templates/home_views.py', 'templates/home.html', 'python/authkit_django_checks/__main__.py', 'README.md', 'SKILL.md', 'schemas/init.schema.json', 'schemas/common.schema.json', 'package.json']) {
       assert.ok(contents.includes(file), `${file} is missing from the tarball`);
     }
     for (const file of contents) {
@@ -89,8 +89,9 @@ describe('the published package', () => {
       encoding: 'utf8',
       env: { ...process.env, NO_COLOR: '1' },
     });
-    assert.match(out, /\+\+\+ b\/bookshelf\/auth_views\.py/);
-    assert.match(out, /path\("auth\/login\/", auth_views\.login, name="workos_login"\)/);
+    assert.match(out, /\+\+\+ b\/bookshelf\/authkit\/views\.py/);
+    assert.match(out, /\+\+\+ b\/bookshelf\/authkit\/migrations\/0001_initial\.py/);
+    assert.match(out, /path\("auth\/login\/", authkit_views\.login, name="workos_login"\)/);
     assert.doesNotMatch(out, /sk_test_pack00000000/);
   });
 });

@@ -84,7 +84,7 @@ describe('links and the repository boundary', () => {
     const env = { AUTHKIT_DJANGO_STATE_DIR: stateDir() };
     const result = await init(repo, env);
     assert.equal(result.code, 0, result.stderr);
-    assert.ok(existsSync(join(repo, 'backend', 'mysite', 'auth_views.py')));
+    assert.ok(existsSync(join(repo, 'backend', 'mysite', 'authkit', 'views.py')));
     assert.match(readFileSync(join(repo, 'backend', 'mysite', 'settings.py'), 'utf8'), /load_dotenv\(/);
     assert.ok(lstatSync(join(repo, 'manage.py')).isSymbolicLink());
   });

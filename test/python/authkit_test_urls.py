@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from auth_views import callback, login, logout, me
+from authkit.views import callback, login, logout, me, organization
 from home_views import home
 
 urlpatterns = [
@@ -11,4 +11,5 @@ urlpatterns = [
     path("auth/callback/", callback, name="workos_callback"),
     path("auth/logout/", logout, name="workos_logout"),
     path("auth/me/", me, name="workos_me"),
+    path("auth/organization/", organization, name="workos_organization"),
 ]

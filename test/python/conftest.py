@@ -43,6 +43,8 @@ settings.configure(
         "django.contrib.auth",
         "django.contrib.contenttypes",
         "django.contrib.sessions",
+        # authkit-django's app, as init adds it.
+        "authkit",
     ],
     # As `django-admin startproject` makes them, minus what these views never touch.
     MIDDLEWARE=[
@@ -51,8 +53,14 @@ settings.configure(
         "django.middleware.common.CommonMiddleware",
         "django.middleware.csrf.CsrfViewMiddleware",
         "django.contrib.auth.middleware.AuthenticationMiddleware",
+        "authkit.middleware.AuthKitMiddleware",
         "django.middleware.clickjacking.XFrameOptionsMiddleware",
     ],
+    AUTHENTICATION_BACKENDS=[
+        "django.contrib.auth.backends.ModelBackend",
+        "authkit.backends.WorkOSBackend",
+    ],
+    LOGIN_URL="workos_login",
     TEMPLATES=[
         {
             "BACKEND": "django.template.backends.django.DjangoTemplates",

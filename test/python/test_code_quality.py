@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-GENERATED = [ROOT / "templates" / "auth_views.py", ROOT / "templates" / "home_views.py"]
+GENERATED = [ROOT / "templates" / "authkit", ROOT / "templates" / "home_views.py"]
 # The checks authkit-django runs inside the user's project (not generated, but shipped).
 CHECKS_PACKAGE = ROOT / "python" / "authkit_django_checks"
 LINTED = [*GENERATED, CHECKS_PACKAGE, Path(__file__).parent]

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from django.test import Client, override_settings
 
-import auth_views
+from authkit import client as authkit_client
 from flow_helpers import (
     Emulator,
     follow_to_django,
@@ -232,11 +232,11 @@ def test_a_workos_that_never_answers_is_asked_once_and_given_up_on(
 def test_one_client_per_configuration_is_reused_across_requests(
     emulator: Emulator,
 ) -> None:
-    first = auth_views._workos_client()
-    assert auth_views._workos_client() is first
+    first = authkit_client.workos_client()
+    assert authkit_client.workos_client() is first
     with override_settings(WORKOS_REQUEST_TIMEOUT=3):
-        assert auth_views._workos_client() is not first
+        assert authkit_client.workos_client() is not first
     with override_settings(WORKOS_CLIENT_ID="client_other"):
-        other = auth_views._workos_client()
+        other = authkit_client.workos_client()
         assert other is not first
         assert other.client_id == "client_other"

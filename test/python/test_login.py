@@ -6,6 +6,7 @@ import json
 
 from django.test import Client, override_settings
 
+from authkit.models import AuthKitSession, WorkOSUser
 from flow_helpers import (
     CALLBACK_URL,
     Emulator,
@@ -85,8 +86,20 @@ def test_full_sign_in_stores_the_user_and_rotates_the_session(
         "profile_picture_url",
     }
     assert json.loads(json.dumps(user)) == user
-    assert stored["workos_session_id"].startswith("session_")
     assert "workos_pending_login" not in stored
+    # The tokens stay on the server, in authkit's table; the session holds its key.
+    record = AuthKitSession.objects.get(pk=stored["authkit_session"])
+    assert record.user_id == user["id"]
+    assert record.workos_session_id.startswith("session_")
+    assert record.refresh_token
+    assert "refresh_token" not in json.dumps(dict(stored))
+    assert record.refresh_token not in json.dumps(dict(stored))
+    # Django auth: request.user is the Django user made for this WorkOS user.
+    assert stored["_auth_user_backend"] == "authkit.backends.WorkOSBackend"
+    django_user = WorkOSUser.objects.get(workos_id=user["id"]).user
+    assert str(django_user.pk) == stored["_auth_user_id"]
+    assert django_user.email == emulator.email
+    assert not django_user.has_usable_password()
 
 
 def test_home_shows_the_signed_in_user_and_a_logout_form(

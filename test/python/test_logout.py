@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.test import Client, override_settings
 
+from authkit.models import AuthKitSession
 from flow_helpers import (
     ORIGIN,
     Emulator,
@@ -36,7 +37,8 @@ def test_logout_without_csrf_token_is_refused(csrf_client: Client) -> None:
 
 def test_logout_ends_both_sessions(csrf_client: Client, emulator: Emulator) -> None:
     sign_in(csrf_client)
-    workos_session_id = csrf_client.session["workos_session_id"]
+    record_key = csrf_client.session["authkit_session"]
+    workos_session_id = AuthKitSession.objects.get(pk=record_key).workos_session_id
     key = session_key(csrf_client)
     token = csrf_token_from(csrf_client.get("/"))
 
@@ -50,6 +52,8 @@ def test_logout_ends_both_sessions(csrf_client: Client, emulator: Emulator) -> N
         "return_to": f"{ORIGIN}/",
     }
     assert not session_exists(key)
+    # The tokens are deleted with it.
+    assert not AuthKitSession.objects.filter(pk=record_key).exists()
     assert "user" not in csrf_client.session
     assert b"Welcome," not in csrf_client.get("/").content
     # WorkOS (here its emulator) accepts the URL and sends the browser home.

@@ -53,7 +53,10 @@ export interface IntegrateOptions {
 /** Adds what `init` adds: the views, the settings, the routes and the home page. */
 export function integrate(dir: string, options: IntegrateOptions = {}): void {
   const pkg = join(dir, 'mysite');
-  copyFileSync(packagePath('templates', 'auth_views.py'), join(pkg, 'auth_views.py'));
+  cpSync(packagePath('templates', 'authkit'), join(pkg, 'authkit'), {
+    recursive: true,
+    filter: (source) => !source.includes('__pycache__'),
+  });
   copyFileSync(packagePath('templates', 'home_views.py'), join(pkg, 'home_views.py'));
   mkdirSync(join(dir, 'templates'), { recursive: true });
   copyFileSync(packagePath('templates', 'home.html'), join(dir, 'templates', 'home.html'));
@@ -69,15 +72,22 @@ export function integrate(dir: string, options: IntegrateOptions = {}): void {
     );
   }
   editFile(settings, "'DIRS': [],", "'DIRS': [BASE_DIR / 'templates'],");
+  editFile(settings, "    'django.contrib.staticfiles',\n", "    'django.contrib.staticfiles',\n    'mysite.authkit',\n");
+  editFile(
+    settings,
+    "    'django.contrib.auth.middleware.AuthenticationMiddleware',\n",
+    "    'django.contrib.auth.middleware.AuthenticationMiddleware',\n    'mysite.authkit.middleware.AuthKitMiddleware',\n",
+  );
   appendToFile(
     settings,
-    "\nWORKOS_API_KEY = os.environ.get('WORKOS_API_KEY', '')\nWORKOS_CLIENT_ID = os.environ.get('WORKOS_CLIENT_ID', '')\n",
+    "\nAUTHENTICATION_BACKENDS = [\n    'django.contrib.auth.backends.ModelBackend',\n    'mysite.authkit.backends.WorkOSBackend',\n]\nLOGIN_URL = 'workos_login'\n" +
+      "\nWORKOS_API_KEY = os.environ.get('WORKOS_API_KEY', '')\nWORKOS_CLIENT_ID = os.environ.get('WORKOS_CLIENT_ID', '')\n",
   );
 
   const routes = options.routes ?? ['login', 'callback', 'logout'];
   const urls = join(pkg, 'urls.py');
-  editFile(urls, 'from django.urls import path\n', 'from django.urls import path\n\nfrom mysite import auth_views, home_views\n');
-  const lines = routes.map((r) => `    path('auth/${r}/', auth_views.${r}, name='workos_${r}'),\n`).join('');
+  editFile(urls, 'from django.urls import path\n', 'from django.urls import path\n\nfrom mysite import home_views\nfrom mysite.authkit import views as authkit_views\n');
+  const lines = routes.map((r) => `    path('auth/${r}/', authkit_views.${r}, name='workos_${r}'),\n`).join('');
   editFile(
     urls,
     "    path('admin/', admin.site.urls),\n",

@@ -49,7 +49,7 @@ describe('an unmigrated startproject', () => {
     assert.equal(existsSync(join(dir, 'db.sqlite3')), false, 'no check created the database');
 
     const human = await cli(['verify', dir], { env });
-    assert.match(human.stdout, new RegExp(`the django_session table does not exist .*: run ${command.replace(/[.]/g, '\\.')} \\[sessions-table\\]`));
+    assert.match(human.stdout, new RegExp(`the django_session table and authkit's migration \\(0001_initial\\) are missing from the database: run ${command.replace(/[.]/g, '\\.')} \\[sessions-table\\]`));
 
     const doctor = await cli(['doctor', '--offline', '--json', dir], { env });
     const doctorReport = JSON.parse(doctor.stdout) as { checks: { id: string; status: string; fix?: string }[] };

@@ -171,7 +171,7 @@ describe('the login redirect is compared with the settings', () => {
     const dir = project();
     // A hand-edited view: the real one, with its Location rewritten afterwards.
     appendToFile(
-      join(dir, 'mysite', 'auth_views.py'),
+      join(dir, 'mysite', 'authkit', 'views.py'),
       [
         '',
         '_generated_login = login',
@@ -192,7 +192,7 @@ describe('the login redirect is compared with the settings', () => {
   test('a login view that does not keep the state in the session fails, naming the state', async () => {
     const dir = project();
     appendToFile(
-      join(dir, 'mysite', 'auth_views.py'),
+      join(dir, 'mysite', 'authkit', 'views.py'),
       [
         '',
         '_generated_login = login',
@@ -352,12 +352,12 @@ describe('broken projects', () => {
 
   test('a login view that crashes fails only login-redirect, with the file and line', async () => {
     const dir = project();
-    const views = join(dir, 'mysite', 'auth_views.py');
+    const views = join(dir, 'mysite', 'authkit', 'views.py');
     appendToFile(views, ['', 'def login(request):', "    raise ValueError('broken on purpose')", ''].join('\n'));
     const report = await run(dir, { WORKOS_API_KEY: FAKE_API_KEY, WORKOS_CLIENT_ID: CLIENT_ID });
     const login = check(report, 'login-redirect');
     assert.equal(login.status, 'fail');
-    assert.match(login.message, /ValueError: broken on purpose \(mysite\/auth_views\.py:\d+\)/);
+    assert.match(login.message, /ValueError: broken on purpose \(mysite\/authkit\/views\.py:\d+\)/);
     assert.equal(login.file, views);
     assert.equal(login.line, lineContaining(views, "raise ValueError('broken on purpose')"));
     const others = report.checks.filter((c) => c.id !== 'login-redirect' && c.id !== 'sessions-table');
@@ -378,18 +378,19 @@ describe('broken projects', () => {
     // Only this view is made to need a login, so the test does not depend on whether
     // the generated views are marked login_not_required.
     appendToFile(
-      join(dir, 'mysite', 'auth_views.py'),
+      join(dir, 'mysite', 'authkit', 'views.py'),
       ['', '_generated_login = login', '', 'def login(request):', '    return _generated_login(request)', ''].join('\n'),
     );
     const login = check(await run(dir, { WORKOS_API_KEY: FAKE_API_KEY, WORKOS_CLIENT_ID: CLIENT_ID }), 'login-redirect');
     assert.equal(login.status, 'fail');
-    assert.match(login.message, /redirects within the site to \/accounts\/login\/\?next=\/auth\/login\/, not to WorkOS/);
+    // LOGIN_URL is the sign-in route itself here (init sets it when the project has none).
+    assert.match(login.message, /redirects within the site to \/auth\/login\/\?next=\/auth\/login\/, not to WorkOS/);
   });
 
   test('a login view that calls out over the network is stopped and reported', async () => {
     const dir = project();
     appendToFile(
-      join(dir, 'mysite', 'auth_views.py'),
+      join(dir, 'mysite', 'authkit', 'views.py'),
       [
         '',
         '_generated_login = login',
@@ -421,7 +422,7 @@ describe('broken projects', () => {
     assert.equal(sessions.status, 'warn');
     // The project's own interpreter (here the venv outside the project, so absolute), never a bare python.
     const command = `${PYTHON} manage.py migrate`;
-    assert.match(sessions.message, new RegExp(`django_session table does not exist .*: run ${command.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+    assert.match(sessions.message, new RegExp(`django_session table and authkit's migration \\(0001_initial\\) are missing from the database: run ${command.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
     assert.equal(sessions.fix, command);
     assert.equal(check(report, 'login-redirect').status, 'pass');
     assert.equal(existsSync(join(dir, 'db.sqlite3')), false);

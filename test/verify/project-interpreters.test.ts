@@ -86,7 +86,7 @@ test('a project venv without workos: import-workos fails naming the interpreter'
   const urls = check(report, 'url-names');
   assert.equal(urls.status, 'fail');
   assert.match(urls.message, /No module named/);
-  assert.match(urls.message, /mysite\/(auth_views|urls)\.py:\d+/);
+  assert.match(urls.message, /mysite\/(authkit\/views|urls)\.py:\d+/);
 });
 
 test('settings that load .env with python-dotenv, in a venv without it: import-dotenv fails', async () => {

@@ -122,7 +122,9 @@ def generated_module_loaded(root):
     """True when authkit-django's views module is imported (by the urls, usually)."""
     for module in list(sys.modules.values()):
         path = getattr(module, "__file__", None)
-        if not path or not path.endswith("auth_views.py"):
+        # The authkit app's views, or auth_views.py of the earlier layout.
+        generated = ("auth_views.py", os.path.join("authkit", "views.py"))
+        if not path or not path.endswith(generated):
             continue
         if not is_project_file(path, root):
             continue

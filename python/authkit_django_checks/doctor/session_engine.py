@@ -42,7 +42,8 @@ def check_session_engine(ctx):
             "SESSION_ENGINE keeps the whole session in a signed cookie: the sign-in "
             f"alone takes about {size} of the {COOKIE_LIMIT} bytes a browser keeps "
             "per cookie; more session data can push it over, and then the browser "
-            "drops it silently (and its content is readable, only signed)",
+            "drops it silently (and its content is readable, only signed; the "
+            "authkit app keeps the WorkOS tokens in its table, never in the cookie)",
             file=where,
             fix=(
                 "keep sessions server-side (django.contrib.sessions.backends.db or "
@@ -64,7 +65,12 @@ def signed_cookie_size(ctx):
         "last_name": "Lastname",
         "profile_picture_url": "https://workoscdn.com/images/v1/" + "x" * 64,
     }
-    store["workos_session_id"] = "session_01HZZZZZZZZZZZZZZZZZZZZZZZ"
+    # The authkit app's keys: its row's key, the impersonator; tokens stay server-side.
+    store["authkit_session"] = "k" * 43
+    store["authkit_impersonator"] = None
+    store["_auth_user_id"] = "1"
+    store["_auth_user_backend"] = "mysite.authkit.backends.WorkOSBackend"
+    store["_auth_user_hash"] = "h" * 64
     store["workos_pending_login"] = {"state": "s" * 43, "next": "/"}
     try:
         return len(store._get_session_key() or "")

@@ -1,0 +1,1 @@
+# Management commands of WorkOS AuthKit sign-in (added by authkit-django).

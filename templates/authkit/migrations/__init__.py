@@ -1,0 +1,1 @@
+# The migrations of WorkOS AuthKit sign-in (added by authkit-django).

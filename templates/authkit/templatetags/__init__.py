@@ -1,0 +1,1 @@
+# Template tags of WorkOS AuthKit sign-in (added by authkit-django).
