@@ -27,6 +27,28 @@ export function networkCode(error: unknown): string {
   return message;
 }
 
+/** The WorkOS base URL doctor's calls go to: WORKOS_BASE_URL (the emulator) or WorkOS's. */
+export function workosBase(ctx: { environmentValue(name: string): { value: string } | null }): string {
+  return (ctx.environmentValue('WORKOS_BASE_URL')?.value || DEFAULT_WORKOS_BASE_URL).replace(/\/+$/, '');
+}
+
+/**
+ * One GET to WorkOS with doctor's timeout, never following redirects: the answer, or why
+ * none came (a network code, or "no answer within N s").
+ */
+export async function getFromWorkOS(url: string, headers: Record<string, string> = {}): Promise<Response | { unreachable: string }> {
+  try {
+    return await fetch(url, {
+      headers: { Accept: 'application/json', 'User-Agent': 'authkit-django doctor', ...headers },
+      signal: AbortSignal.timeout(CREDENTIALS_TIMEOUT_MS),
+      redirect: 'manual',
+    });
+  } catch (error) {
+    const code = networkCode(error);
+    return { unreachable: code === 'timeout' ? `no answer within ${CREDENTIALS_TIMEOUT_MS / 1000} s` : code };
+  }
+}
+
 export const credentialsCheck: DoctorCheck = {
   id: 'credentials',
   family: 'workos',
@@ -36,26 +58,19 @@ export const credentialsCheck: DoctorCheck = {
     const key = ctx.environmentValue('WORKOS_API_KEY');
     if (!key || !key.value.startsWith('sk_')) return { status: 'skip', message: 'no WORKOS_API_KEY to try' };
     registerSecret(key.value);
-    const base = (ctx.environmentValue('WORKOS_BASE_URL')?.value || DEFAULT_WORKOS_BASE_URL).replace(/\/+$/, '');
+    const base = workosBase(ctx);
     const shownKey = maskApiKey(key.value);
-    let status: number;
-    try {
-      const response = await fetch(base + PROBE_PATH, {
-        headers: { Authorization: `Bearer ${key.value}`, Accept: 'application/json', 'User-Agent': 'authkit-django doctor' },
-        signal: AbortSignal.timeout(CREDENTIALS_TIMEOUT_MS),
-        redirect: 'manual',
-      });
-      status = response.status;
-      await response.body?.cancel();
-    } catch (error) {
-      const code = networkCode(error);
-      const why = code === 'timeout' ? `no answer within ${CREDENTIALS_TIMEOUT_MS / 1000} s` : code;
+    const response = await getFromWorkOS(base + PROBE_PATH, { Authorization: `Bearer ${key.value}` });
+    if ('unreachable' in response) {
+      const why = response.unreachable;
       return {
         status: 'warn',
         message: `could not reach WorkOS at ${base} (${why}): a network problem (offline, proxy, firewall, WORKOS_BASE_URL), not a verdict on the key`,
         fix: 'check the connection and WORKOS_BASE_URL, or run doctor with --offline',
       };
     }
+    const status = response.status;
+    await response.body?.cancel();
     if (status >= 200 && status < 300) {
       return { status: 'pass', message: `WorkOS at ${base} accepts the API key (${shownKey}, from ${key.from})` };
     }

@@ -4,7 +4,7 @@
  * `get_jwks_url()` gives). One GET, no API key needed; short timeout; `--offline` skips it.
  */
 import { ourApp } from './authkit-app.js';
-import { CREDENTIALS_TIMEOUT_MS, DEFAULT_WORKOS_BASE_URL, networkCode } from './credentials.js';
+import { getFromWorkOS, workosBase } from './credentials.js';
 import type { DoctorCheck } from './types.js';
 
 export const jwksCheck: DoctorCheck = {
@@ -16,31 +16,23 @@ export const jwksCheck: DoctorCheck = {
     if (!ourApp(ctx)) return { status: 'skip', message: "authkit-django's authkit app is not in the project: nothing here verifies tokens" };
     const clientId = ctx.environmentValue('WORKOS_CLIENT_ID')?.value;
     if (!clientId || !clientId.startsWith('client_')) return { status: 'skip', message: 'no WORKOS_CLIENT_ID to fetch the signing keys for' };
-    const base = (ctx.environmentValue('WORKOS_BASE_URL')?.value || DEFAULT_WORKOS_BASE_URL).replace(/\/+$/, '');
+    const base = workosBase(ctx);
     const url = `${base}/sso/jwks/${encodeURIComponent(clientId)}`;
-    let status: number;
-    let keys: unknown[] = [];
-    try {
-      const response = await fetch(url, {
-        headers: { Accept: 'application/json', 'User-Agent': 'authkit-django doctor' },
-        signal: AbortSignal.timeout(CREDENTIALS_TIMEOUT_MS),
-        redirect: 'manual',
-      });
-      status = response.status;
-      if (status === 200) {
-        const body = (await response.json().catch(() => null)) as { keys?: unknown } | null;
-        keys = Array.isArray(body?.keys) ? body.keys : [];
-      } else {
-        await response.body?.cancel();
-      }
-    } catch (error) {
-      const code = networkCode(error);
-      const why = code === 'timeout' ? `no answer within ${CREDENTIALS_TIMEOUT_MS / 1000} s` : code;
+    const response = await getFromWorkOS(url);
+    if ('unreachable' in response) {
       return {
         status: 'warn',
-        message: `could not fetch WorkOS's signing keys from ${url} (${why}): signed-in requests are checked with keys fetched when the site runs, so this is a network problem to look at, not a broken integration`,
+        message: `could not fetch WorkOS's signing keys from ${url} (${response.unreachable}): signed-in requests are checked with keys fetched when the site runs, so this is a network problem to look at, not a broken integration`,
         fix: 'check the connection and WORKOS_BASE_URL, or run doctor with --offline',
       };
+    }
+    const status = response.status;
+    let keys: unknown[] = [];
+    if (status === 200) {
+      const body = (await response.json().catch(() => null)) as { keys?: unknown } | null;
+      keys = Array.isArray(body?.keys) ? body.keys : [];
+    } else {
+      await response.body?.cancel();
     }
     const rsa = keys.filter((k) => (k as { kty?: unknown })?.kty === 'RSA' && typeof (k as { kid?: unknown }).kid === 'string');
     if (status === 200 && rsa.length > 0) {
