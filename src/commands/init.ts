@@ -131,10 +131,16 @@ export async function runInit(args: CommandArgs, io: Io): Promise<number> {
   // checked and applied, instead of after.
   const environmentBefore = flags.install && !flags.dryRun ? environmentState(model.python, model.projectRoot, io.env).catch(() => null) : null;
   if (!flags.install) {
-    const oldSdk = oldSdkMessage(await installedWorkosVersion(model.python, model.projectRoot, io.env));
+    // Without a virtualenv to read, one start of the interpreter answers both questions.
+    const needed = neededPackages(model);
+    const asked =
+      !model.python.venv && model.python.exists
+        ? await checkImports(model.python, model.projectRoot, { env: io.env, modules: ['django', ...needed.map((pkg) => pkg.module)] })
+        : undefined;
+    const oldSdk = oldSdkMessage(await installedWorkosVersion(model.python, model.projectRoot, io.env, asked));
     if (oldSdk) throw new UserError(oldSdk);
     const manager = packageManager ?? model.packageManager.name;
-    const check = installedOnNextRun(model, manager) ? null : await missingForNoInstall(model, neededPackages(model), io.env);
+    const check = installedOnNextRun(model, manager) ? null : await missingForNoInstall(model, needed, io.env, asked);
     if (check && check.missing.length > 0) throw new UserError(noInstallMessage({ ...model, packageManager: { ...model.packageManager, name: manager } }, check.missing));
   }
 

@@ -10,7 +10,7 @@
  */
 import { resolve } from 'node:path';
 import type { ProjectModel } from '../discover/model.js';
-import { checkImports } from './check-imports.js';
+import { checkImports, type ImportReport } from './check-imports.js';
 import { installCommand } from './command.js';
 import { installedVersion } from './installed-version.js';
 import { DOTENV, installSpecs, packageNames, type AuthkitPackage } from './packages.js';
@@ -37,6 +37,8 @@ export async function missingForNoInstall(
   model: Pick<ProjectModel, 'python' | 'projectRoot'>,
   needed: readonly AuthkitPackage[],
   env: NodeJS.ProcessEnv,
+  /** The interpreter's answer for Django and every needed module, when already asked. */
+  asked?: ImportReport,
 ): Promise<NoInstallCheck | null> {
   const { python } = model;
   if (!python.exists) return null;
@@ -46,7 +48,7 @@ export async function missingForNoInstall(
     if (candidates.length === 0) return { missing: [] };
   }
   // One start of the interpreter answers both: can it import Django at all, and which of these.
-  const report = await checkImports(python, model.projectRoot, { env, modules: ['django', ...candidates.map((pkg) => pkg.module)] });
+  const report = asked ?? (await checkImports(python, model.projectRoot, { env, modules: ['django', ...candidates.map((pkg) => pkg.module)] }));
   if (report.error) return null;
   const failed = new Set(report.imports.filter((i) => !i.ok).map((i) => i.module));
   if (failed.has('django')) return null;

@@ -4,14 +4,15 @@
  */
 import type { PythonInfo } from '../discover/model.js';
 import { compareReleases } from '../discover/django-version.js';
-import { checkImports } from './check-imports.js';
+import { checkImports, type ImportReport } from './check-imports.js';
 import { installedVersion } from './installed-version.js';
 import { MIN_WORKOS } from './packages.js';
 
-export async function installedWorkosVersion(python: PythonInfo, cwd: string, env: NodeJS.ProcessEnv): Promise<string | null> {
+/** `asked`: the interpreter's answer to an import check already made (one start less). */
+export async function installedWorkosVersion(python: PythonInfo, cwd: string, env: NodeJS.ProcessEnv, asked?: ImportReport): Promise<string | null> {
   if (python.venv) return installedVersion(python.venv, 'workos');
   if (!python.exists) return null;
-  return (await checkImports(python, cwd, { env, modules: [] })).workosVersion;
+  return (asked ?? (await checkImports(python, cwd, { env, modules: [] }))).workosVersion;
 }
 
 /** The sentence that stops `init --no-install` on an SDK older than MIN_WORKOS, else null. */
