@@ -7,10 +7,11 @@
  * is already in the settings chain.
  */
 import { findAssignments, stringLiteralValue } from '../python/locate.js';
-import { lineOf, parsePython } from '../python/parser.js';
-import { indentUnit, preferredQuote, pythonString } from '../python/style.js';
+import { lineOf, parsePython, type Node } from '../python/parser.js';
+import { detectEol, indentUnit, preferredQuote, pythonString } from '../python/style.js';
 import type { StepOutcome } from '../plan/types.js';
 import type { PlanContext } from './context.js';
+import { editPython } from './edit-python.js';
 import { addToList, chainTexts, placeBlock, type PartChoice } from './settings.js';
 import { ROUTE_NAMES } from './url-facts.js';
 
@@ -149,8 +150,19 @@ export function planDjangoAuth(ctx: PlanContext, file: string, dotted: string): 
       note: `to send @login_required visitors to WorkOS instead, set LOGIN_URL = "${ROUTE_NAMES.login}" in ${ctx.display(file)}`,
     });
   } else if (!loginUrl) {
-    if (lines.length === 0) lines.push('# WorkOS AuthKit: @login_required sends visitors to the WorkOS login.');
-    lines.push(`LOGIN_URL = ${pythonString(ROUTE_NAMES.login, quote)}`);
+    const setting = `LOGIN_URL = ${pythonString(ROUTE_NAMES.login, quote)}`;
+    const neighbour = redirectSetting(ctx, file);
+    if (neighbour) {
+      // Beside the project's own LOGIN_REDIRECT_URL: where a reader of the file looks.
+      editPython(ctx, file, (source) => {
+        const eol = detectEol(source);
+        const end = source.slice(neighbour.endIndex).search(/\r?\n|$/) + neighbour.endIndex;
+        return `${source.slice(0, end)}${eol}# WorkOS AuthKit: @login_required sends visitors to the WorkOS login.${eol}${setting}${source.slice(end)}`;
+      });
+    } else {
+      if (lines.length === 0) lines.push('# WorkOS AuthKit: @login_required sends visitors to the WorkOS login.');
+      lines.push(setting);
+    }
     if (ctx.planned) ctx.planned.defaultsReplaced.LOGIN_URL = ROUTE_NAMES.login;
     outcomes.push({ id: 'settings.login-url', status: 'change', file, summary: `set LOGIN_URL = "${ROUTE_NAMES.login}" in ${ctx.display(file)}` });
   } else if (loginUrl.value === ROUTE_NAMES.login) {
@@ -184,4 +196,16 @@ function defaultLoginServedBy(ctx: PlanContext): string | null {
   const urls = ctx.model.urlsFile ? ctx.workspace.read(ctx.model.urlsFile) : null;
   const line = (urls ?? '').split('\n').find((l) => ACCOUNTS_ROUTE.test(l) && LOGIN_URLCONFS.test(l));
   return line ? (LOGIN_URLCONFS.exec(line)?.[2] ?? null) : null;
+}
+
+/** The file's own module-level LOGIN_REDIRECT_URL (or LOGOUT_REDIRECT_URL) statement, if any. */
+function redirectSetting(ctx: PlanContext, file: string): Node | null {
+  const text = ctx.workspace.read(file);
+  if (text === null) return null;
+  const tree = parsePython(text);
+  for (const name of ['LOGIN_REDIRECT_URL', 'LOGOUT_REDIRECT_URL']) {
+    const found = findAssignments(tree, name).find((a) => !a.conditional && a.kind !== 'augmented');
+    if (found) return found.statement;
+  }
+  return null;
 }

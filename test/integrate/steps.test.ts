@@ -114,6 +114,30 @@ describe('settings: sessions app', () => {
     assert.deepEqual(result.planned?.listAdditions.DJANGO_APPS, ['django.contrib.sessions']);
   });
 
+  test('a one-line list the entry would push past 88 columns is laid out one entry per line', async () => {
+    const settings = `${SETTINGS}\nAUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]\n`;
+    const { root, result } = await plan({ 'site_conf/settings.py': settings });
+    assert.equal(outcome(result, 'settings.authkit-backend').status, 'change');
+    const text = after(root, result, 'site_conf/settings.py')!;
+    assert.match(text, /AUTHENTICATION_BACKENDS = \[\n {4}"django\.contrib\.auth\.backends\.ModelBackend",\n {4}"site_conf\.authkit\.backends\.WorkOSBackend",\n\]\n/);
+    assert.ok(text.split('\n').every((line) => line.length <= 88), 'no line longer than 88');
+  });
+
+  test("LOGIN_URL goes beside the project's LOGIN_REDIRECT_URL, not at the end", async () => {
+    const settings = SETTINGS.replace(/\n$/, '') + '\n\nLOGIN_REDIRECT_URL = "/"\n\nTIME_ZONE = "UTC"\n';
+    const { root, result } = await plan({ 'site_conf/settings.py': settings });
+    assert.equal(outcome(result, 'settings.login-url').status, 'change');
+    const text = after(root, result, 'site_conf/settings.py')!;
+    assert.match(text, /\nLOGIN_REDIRECT_URL = "\/"\n# WorkOS AuthKit: @login_required sends visitors to the WorkOS login\.\nLOGIN_URL = "workos_login"\n\nTIME_ZONE = "UTC"\n/);
+    assert.equal(text.match(/LOGIN_URL = /g)?.length, 1);
+  });
+
+  test('a one-line list the entry still fits stays on its line', async () => {
+    const settings = `${SETTINGS}\nAUTHENTICATION_BACKENDS = ["a.B"]\n`;
+    const { root, result } = await plan({ 'site_conf/settings.py': settings });
+    assert.match(after(root, result, 'site_conf/settings.py')!, /^AUTHENTICATION_BACKENDS = \["a\.B", "site_conf\.authkit\.backends\.WorkOSBackend"\]$/m);
+  });
+
   test('refuses safely: INSTALLED_APPS built by a function becomes a manual step with its line', async () => {
     const settings = SETTINGS.replace(/INSTALLED_APPS = \[[^\]]*\]/, 'def apps():\n    return ["django.contrib.auth"]\n\n\nINSTALLED_APPS = apps()');
     const { result } = await plan({ 'site_conf/settings.py': settings });
