@@ -8,10 +8,10 @@ import type { StepOutcome } from '../plan/types.js';
 import { EditRefused } from '../python/checked-edit.js';
 import { findAssignments, importsName, moduleChildren, moduleChildrenMentioning, sequenceLiteral, stringLiteralValue, type SequenceLiteral } from '../python/locate.js';
 import { firstSyntaxError, lineOf, parsePython, type Node, type Tree } from '../python/parser.js';
-import { inlineLengthWith, insertIntoSequence, isOneLine, spreadSequence } from '../python/splice.js';
+import { insertIntoSequence } from '../python/splice.js';
 import { addImport, appendBlock, insertAfterWithBlankLines } from '../python/statements.js';
 import { lastBindingOf, namesUsed } from '../python/bindings.js';
-import { lineLimit, preferredQuote, pythonString, type Quote } from '../python/style.js';
+import { preferredQuote, pythonString, type Quote } from '../python/style.js';
 import { expressionFor, joinExpression, pathScope } from './path-values.js';
 import type { PlanContext } from './context.js';
 import { editPython } from './edit-python.js';
@@ -127,13 +127,9 @@ export function addToList(
   }
   const at = position(target.seq.elements.map((e) => stringLiteralValue(e)));
   const element = pythonString(value, quoteOf(target.seq, tree));
-  const located = (t: Tree) => (editableList(t, name, choosePart) as ListTarget).seq;
-  // A one-line list the entry would push past the file's line length is laid out one
-  // entry per line first, as black and ruff format would: no line longer than the file has.
-  if (isOneLine(target.seq) && target.seq.elements.length > 0 && inlineLengthWith(text, target.seq, [element]) > lineLimit(text)) {
-    editPython(ctx, file, (source, t) => spreadSequence(source, located(t)));
-  }
-  editPython(ctx, file, (source, t) => insertIntoSequence(source, located(t), element, at));
+  // A one-line list stays on its line even when that makes it long: laying it out again
+  // would change bytes of the user's statement, and edits here only insert.
+  editPython(ctx, file, (source) => insertIntoSequence(source, target.seq, element, at));
   recordAddition(ctx, name, value);
   // The part is a setting too (an uppercase module name): its addition is planned as well.
   if (target.part) recordAddition(ctx, target.part, value);
