@@ -382,3 +382,63 @@ class Browser:
         back = urlsplit(headers["location"][0])
         assert back.netloc == f"localhost:{worker.port}", back
         return self.get(worker, f"{back.path}?{back.query}")
+
+
+# The permissions, roles and organizations the session tests sign in to: the test user
+# is an editor of Acme and a viewer of Globex.
+PERMISSIONS = [
+    {"slug": "posts:read", "name": "Read posts"},
+    {"slug": "posts:write", "name": "Write posts"},
+]
+ROLES = [
+    {"slug": "editor", "name": "Editor", "permissions": ["posts:read", "posts:write"]},
+    {"slug": "viewer", "name": "Viewer", "permissions": ["posts:read"]},
+]
+ORGANIZATIONS = [
+    {
+        "name": "Acme",
+        "memberships": [{"user_email": "test.user@example.com", "role": "editor"}],
+    },
+    {
+        "name": "Globex",
+        "memberships": [{"user_email": "test.user@example.com", "role": "viewer"}],
+    },
+]
+
+
+def organizations_seed(
+    users: list[dict[str, Any]], more_organizations: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """An emulator seed: these users besides the test user, and the organizations."""
+    return {
+        "users": users,
+        "permissions": PERMISSIONS,
+        "roles": ROLES,
+        "organizations": [*ORGANIZATIONS, *(more_organizations or [])],
+    }
+
+
+def running_relay(
+    ttl: int, seed: dict[str, Any] | None, place: Path
+) -> Iterator[Relay]:
+    """A fixture body: the relay for as long as the fixture lives, then stopped."""
+    place.mkdir(parents=True, exist_ok=True)
+    relay = start_relay(ttl, seed, place)
+    try:
+        yield relay
+    finally:
+        relay.stop()
+
+
+def running_site(place: Path, relay: Relay) -> Iterator[Site]:
+    """A fixture body: a site in `place` (made here), stopped afterwards, and whatever
+    the test switched at the relay switched back for the next one."""
+    place.mkdir(parents=True)
+    site = Site(place, relay)
+    try:
+        yield site
+    finally:
+        site.stop()
+        relay.refresh_fails(False)
+        relay.jwks_down(False)
+        relay.organization_selection(False)

@@ -16,50 +16,30 @@ from typing import Any
 
 import pytest
 
-from session_helpers import Browser, Relay, Site, no_server_errors, start_relay
+from session_helpers import (
+    Browser,
+    Relay,
+    Site,
+    no_server_errors,
+    organizations_seed,
+    running_relay,
+    running_site,
+)
 
 LONG_TTL = 600
 IMPERSONATED = "impersonated@example.com"
 IMPERSONATOR = {"email": "admin@example.com", "reason": "Looking into ticket <42>"}
 
-SEED: dict[str, Any] = {
-    "users": [
-        {"email": IMPERSONATED, "email_verified": True, "impersonator": IMPERSONATOR},
-    ],
-    "permissions": [
-        {"slug": "posts:read", "name": "Read posts"},
-        {"slug": "posts:write", "name": "Write posts"},
-    ],
-    "roles": [
-        {
-            "slug": "editor",
-            "name": "Editor",
-            "permissions": ["posts:read", "posts:write"],
-        },
-        {"slug": "viewer", "name": "Viewer", "permissions": ["posts:read"]},
-    ],
-    "organizations": [
-        {
-            "name": "Acme",
-            "memberships": [{"user_email": "test.user@example.com", "role": "editor"}],
-        },
-        {
-            "name": "Globex",
-            "memberships": [{"user_email": "test.user@example.com", "role": "viewer"}],
-        },
-        # The test user is not a member.
-        {"name": "Initech"},
-    ],
-}
+SEED = organizations_seed(
+    [{"email": IMPERSONATED, "email_verified": True, "impersonator": IMPERSONATOR}],
+    # The test user is not a member.
+    [{"name": "Initech"}],
+)
 
 
 @pytest.fixture(scope="module")
 def relay(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Relay]:
-    running = start_relay(LONG_TTL, SEED, tmp_path_factory.mktemp("organizations"))
-    try:
-        yield running
-    finally:
-        running.stop()
+    yield from running_relay(LONG_TTL, SEED, tmp_path_factory.mktemp("organizations"))
 
 
 @pytest.fixture
@@ -68,12 +48,8 @@ def site(
     tmp_path_factory: pytest.TempPathFactory,
     relay: Relay,
 ) -> Iterator[Site]:
-    running = Site(tmp_path_factory.mktemp(request.node.name[:40]), relay)
-    try:
-        yield running
-    finally:
-        running.stop()
-        relay.organization_selection(False)
+    place = tmp_path_factory.mktemp(request.node.name[:40]) / "site"
+    yield from running_site(place, relay)
 
 
 def forms(page: bytes) -> list[dict[str, Any]]:

@@ -15,7 +15,14 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from session_helpers import Browser, Relay, Site, no_server_errors, start_relay
+from session_helpers import (
+    Browser,
+    Relay,
+    Site,
+    no_server_errors,
+    running_relay,
+    running_site,
+)
 
 JWKS = "GET /sso/jwks/client_emulate"
 AUTHENTICATE = "POST /user_management/authenticate"
@@ -35,51 +42,26 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def short_relay(folder: Path) -> Iterator[Relay]:
-    place = folder / "short"
-    place.mkdir()
-    relay = start_relay(SHORT_TTL, None, place)
-    try:
-        yield relay
-    finally:
-        relay.stop()
+    yield from running_relay(SHORT_TTL, None, folder / "short")
 
 
 @pytest.fixture(scope="module")
 def long_relay(folder: Path) -> Iterator[Relay]:
-    place = folder / "long"
-    place.mkdir()
-    relay = start_relay(LONG_TTL, None, place)
-    try:
-        yield relay
-    finally:
-        relay.stop()
-
-
-def _site(request: pytest.FixtureRequest, folder: Path, relay: Relay) -> Iterator[Site]:
-    place = folder / request.node.name
-    place.mkdir()
-    running = Site(place, relay)
-    try:
-        yield running
-    finally:
-        running.stop()
-        # Whatever a test switched off at WorkOS is on again for the next one.
-        relay.refresh_fails(False)
-        relay.jwks_down(False)
+    yield from running_relay(LONG_TTL, None, folder / "long")
 
 
 @pytest.fixture
 def short_site(
     request: pytest.FixtureRequest, folder: Path, short_relay: Relay
 ) -> Iterator[Site]:
-    yield from _site(request, folder, short_relay)
+    yield from running_site(folder / request.node.name, short_relay)
 
 
 @pytest.fixture
 def long_site(
     request: pytest.FixtureRequest, folder: Path, long_relay: Relay
 ) -> Iterator[Site]:
-    yield from _site(request, folder, long_relay)
+    yield from running_site(folder / request.node.name, long_relay)
 
 
 def sleep_until(moment: float) -> None:

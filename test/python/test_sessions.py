@@ -19,7 +19,15 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from session_helpers import Browser, Relay, Site, no_server_errors, start_relay
+from session_helpers import (
+    Browser,
+    Relay,
+    Site,
+    no_server_errors,
+    organizations_seed,
+    running_relay,
+    running_site,
+)
 
 JWKS = "GET /sso/jwks/client_emulate"
 AUTHENTICATE = "POST /user_management/authenticate"
@@ -29,35 +37,13 @@ LONG_TTL = 600
 # Refreshed when a quarter of its life (2 s) remains: after 6 s.
 SHORT_TTL = 8
 
-SEED: dict[str, Any] = {
-    "users": [
+SEED = organizations_seed(
+    [
         {"email": "unverified@example.com", "email_verified": False},
         {"email": "verified.off@example.com", "email_verified": True},
         {"email": "verified.on@example.com", "email_verified": True},
-    ],
-    "permissions": [
-        {"slug": "posts:read", "name": "Read posts"},
-        {"slug": "posts:write", "name": "Write posts"},
-    ],
-    "roles": [
-        {
-            "slug": "editor",
-            "name": "Editor",
-            "permissions": ["posts:read", "posts:write"],
-        },
-        {"slug": "viewer", "name": "Viewer", "permissions": ["posts:read"]},
-    ],
-    "organizations": [
-        {
-            "name": "Acme",
-            "memberships": [{"user_email": "test.user@example.com", "role": "editor"}],
-        },
-        {
-            "name": "Globex",
-            "memberships": [{"user_email": "test.user@example.com", "role": "viewer"}],
-        },
-    ],
-}
+    ]
+)
 
 
 @pytest.fixture(scope="module")
@@ -67,50 +53,26 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def long_relay(folder: Path) -> Iterator[Relay]:
-    relay = start_relay(LONG_TTL, SEED, folder)
-    try:
-        yield relay
-    finally:
-        relay.stop()
+    yield from running_relay(LONG_TTL, SEED, folder)
 
 
 @pytest.fixture(scope="module")
 def short_relay(folder: Path) -> Iterator[Relay]:
-    short = folder / "short"
-    short.mkdir()
-    relay = start_relay(SHORT_TTL, None, short)
-    try:
-        yield relay
-    finally:
-        relay.stop()
-
-
-def make_site(folder: Path, relay: Relay, name: str) -> Site:
-    place = folder / name
-    place.mkdir()
-    return Site(place, relay)
+    yield from running_relay(SHORT_TTL, None, folder / "short")
 
 
 @pytest.fixture
 def site(
     request: pytest.FixtureRequest, folder: Path, long_relay: Relay
 ) -> Iterator[Site]:
-    running = make_site(folder, long_relay, request.node.name)
-    try:
-        yield running
-    finally:
-        running.stop()
+    yield from running_site(folder / request.node.name, long_relay)
 
 
 @pytest.fixture
 def short_site(
     request: pytest.FixtureRequest, folder: Path, short_relay: Relay
 ) -> Iterator[Site]:
-    running = make_site(folder, short_relay, request.node.name)
-    try:
-        yield running
-    finally:
-        running.stop()
+    yield from running_site(folder / request.node.name, short_relay)
 
 
 def wait_until_refresh_is_due(exp: float) -> None:
