@@ -10,7 +10,7 @@ import { join, relative, sep } from 'node:path';
 import type { StepOutcome } from '../plan/types.js';
 import { packagePath } from '../util/package-root.js';
 import type { PlanContext } from './context.js';
-import { closestEarlierText, isEarlierText } from './earlier-versions.js';
+import { isEarlierText } from './earlier-versions.js';
 import { isOurs } from './generated-file.js';
 import { CORE_ROUTE_NAMES, ROUTE_NAMES, type UrlFacts } from './url-facts.js';
 
@@ -144,9 +144,4 @@ from ${dotted}.views import callback, login, logout, me, organization
 
 __all__ = ["callback", "login", "logout", "me", "organization"]
 `;
-}
-
-/** The earlier text a hand-changed auth_views.py most likely started as (for its note). */
-export function earlierViewsBase(text: string): string | undefined {
-  return closestEarlierText(EARLIER_VIEWS_FILE, text);
 }
