@@ -6,7 +6,7 @@
  */
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { expectPythonSource, loadPythonParser } from '../python/parser.js';
+import { loadPythonParser } from '../python/parser.js';
 import { UserError } from '../util/errors.js';
 import { readApps } from './apps.js';
 import { djangoInfo, installedDjangoVersion, pinnedDjangoVersion, probeDjangoVersion } from './django-version.js';
@@ -16,7 +16,6 @@ import { chooseManagePy } from './find-manage-py.js';
 import type { DiscoverOptions, ProjectModel } from './model.js';
 import { detectPackageManager } from './package-manager.js';
 import { findPython } from './python-env.js';
-import { largestPythonNear } from './parse-hint.js';
 import { isPackageInit } from './python-modules.js';
 import { findRepoRoot } from './repo-root.js';
 import { resolveSettings, settingPlaces } from './settings.js';
@@ -48,7 +47,6 @@ export async function discover(dir: string, options: DiscoverOptions = {}): Prom
   const probe = installed || options.probeInterpreter === false ? Promise.resolve(null) : probeDjangoVersion(python, projectRoot, env);
 
   await parserReady;
-  expectPythonSource(largestPythonNear(cache, projectRoot));
   const settings = resolveSettings(
     cache,
     {

@@ -12,6 +12,24 @@ function splitLines(text: string): string[] {
   return lines;
 }
 
+/**
+ * The line diff of two texts. Answers about large texts are kept: the review's diff and
+ * its summary's line counts ask about the same texts (and a plan writes tens of small
+ * files, which cost nothing to diff again).
+ */
+export function diffTexts(before: string, after: string): Op[] {
+  const large = before.length + after.length > 64 * 1024;
+  if (large) for (const known of recentDiffs) if (known.before === before && known.after === after) return known.ops;
+  const ops = diffLines(splitLines(before), splitLines(after));
+  if (large) {
+    recentDiffs.unshift({ before, after, ops });
+    recentDiffs.length = Math.min(recentDiffs.length, 8);
+  }
+  return ops;
+}
+
+const recentDiffs: { before: string; after: string; ops: Op[] }[] = [];
+
 /** The shortest edit script turning `a` into `b`, as a list of same/add/del lines. */
 export function diffLines(a: string[], b: string[]): Op[] {
   // Our edits touch a few lines of a file: match the common head and tail directly and
@@ -32,10 +50,12 @@ function myers(a: string[], b: string[]): Op[] {
   const m = b.length;
   const max = n + m;
   const offset = max + 1;
-  const v: number[] = new Array<number>(2 * max + 3).fill(0);
-  const trace: number[][] = [];
+  const v = new Int32Array(2 * max + 3);
+  // The frontier of each step d, kept only over the diagonals it reached (-d..d): a copy
+  // of the whole array per step would cost O((n+m)·d) memory on a large file.
+  const trace: Int32Array[] = [];
   search: for (let d = 0; d <= max; d++) {
-    trace.push(v.slice());
+    trace.push(v.slice(offset - d - 1, offset + d + 2));
     for (let k = -d; k <= d; k += 2) {
       let x = k === -d || (k !== d && v[offset + k - 1]! < v[offset + k + 1]!) ? v[offset + k + 1]! : v[offset + k - 1]! + 1;
       let y = x - k;
@@ -52,10 +72,12 @@ function myers(a: string[], b: string[]): Op[] {
   let x = n;
   let y = m;
   for (let d = trace.length - 1; d >= 0; d--) {
-    const frontier = trace[d]!;
+    const saved = trace[d]!;
+    // Diagonal k of step d's frontier sits at saved[k + d + 1].
+    const at = (k: number): number => saved[k + d + 1]!;
     const k = x - y;
-    const prevK = k === -d || (k !== d && frontier[offset + k - 1]! < frontier[offset + k + 1]!) ? k + 1 : k - 1;
-    const prevX = d === 0 ? 0 : frontier[offset + prevK]!;
+    const prevK = k === -d || (k !== d && at(k - 1) < at(k + 1)) ? k + 1 : k - 1;
+    const prevX = d === 0 ? 0 : at(prevK);
     const prevY = d === 0 ? 0 : prevX - prevK;
     while (x > prevX && y > prevY) {
       ops.push({ kind: 'same', line: a[x - 1]! });
@@ -83,9 +105,7 @@ export function unifiedDiff(path: string, before: string | null, after: string |
   const { palette: p } = options;
   const context = options.context ?? 3;
   const mask = options.mask ?? ((l: string) => l);
-  const a = splitLines(before ?? '');
-  const b = splitLines(after ?? '');
-  const ops = diffLines(a, b);
+  const ops = diffTexts(before ?? '', after ?? '');
   const header = [
     p.bold(`--- ${before === null ? '/dev/null' : `a/${path}`}`),
     p.bold(`+++ ${after === null ? '/dev/null' : `b/${path}`}`),
@@ -137,6 +157,6 @@ export function unifiedDiff(path: string, before: string | null, after: string |
 
 /** Lines added and removed, for the summary. */
 export function diffStat(before: string | null, after: string | null): { added: number; removed: number } {
-  const ops = diffLines(splitLines(before ?? ''), splitLines(after ?? ''));
+  const ops = diffTexts(before ?? '', after ?? '');
   return { added: ops.filter((o) => o.kind === 'add').length, removed: ops.filter((o) => o.kind === 'del').length };
 }

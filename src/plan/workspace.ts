@@ -1,4 +1,4 @@
-import { diffLines } from './diff.js';
+import { LineMap } from './line-map.js';
 import type { FileChange } from './types.js';
 import { readUtf8IfExists } from '../util/files.js';
 
@@ -11,6 +11,7 @@ export class Workspace {
   private readonly original = new Map<string, string | null>();
   private readonly planned = new Map<string, string>();
   private readonly modes = new Map<string, number>();
+  private readonly lineMaps = new Map<string, LineMap>();
 
   /** The planned content of `file`, or what is on disk, or null when it does not exist. */
   read(file: string): string | null {
@@ -25,7 +26,12 @@ export class Workspace {
   }
 
   write(file: string, content: string, mode?: number): void {
-    this.originalOf(file);
+    const previous = this.read(file);
+    if (previous !== null) {
+      let map = this.lineMaps.get(file);
+      if (!map) this.lineMaps.set(file, (map = new LineMap()));
+      map.record(previous, content);
+    }
     this.planned.set(file, content);
     if (mode !== undefined) this.modes.set(file, mode);
   }
@@ -39,14 +45,7 @@ export class Workspace {
     const planned = this.read(file);
     const original = this.originalOf(file);
     if (planned === null || original === null || planned === original) return line;
-    let before = 0;
-    let after = 0;
-    for (const op of diffLines(original.split('\n'), planned.split('\n'))) {
-      if (op.kind !== 'del') after++;
-      if (op.kind !== 'add') before++;
-      if (after === line) return Math.max(1, before);
-    }
-    return line;
+    return this.lineMaps.get(file)?.lineBefore(line) ?? line;
   }
 
   /** Every file whose planned content differs from the disk, in the order first written. */

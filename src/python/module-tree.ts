@@ -18,7 +18,16 @@ export interface Segment {
    * of nodes, not their offsets, read that one and share its cached walks.
    */
   readonly origin?: { readonly tree: SyntaxTree; readonly shift: number };
+  /**
+   * True where the segment's text is known to parse cleanly before its tree is read (a
+   * run of plain statements of a module parsed in parts, parse-in-parts.ts): asking about
+   * errors then parses nothing.
+   */
+  readonly clean?: boolean;
 }
+
+/** Whether a segment's statements hold a syntax error (read without a parse where that is known). */
+export const segmentHasError = (segment: Segment): boolean => (segment.clean === undefined ? segment.tree.rootNode.hasError : !segment.clean);
 
 const inSegment = (segment: Segment, node: Node): boolean => node.startIndex >= segment.start && node.startIndex < segment.end;
 
@@ -64,7 +73,7 @@ export class ModuleRoot {
   }
 
   get hasError(): boolean {
-    return this.module.segments.some((segment) => segment.tree.rootNode.hasError);
+    return this.module.segments.some(segmentHasError);
   }
 
   get text(): string {

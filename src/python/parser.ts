@@ -3,8 +3,10 @@ import { setFlagsFromString } from 'node:v8';
 import { Edit, Language, Parser, type Node, type Point, type Tree as SyntaxTree } from 'web-tree-sitter';
 import { EXIT, UserError } from '../util/errors.js';
 import { packagePath } from '../util/package-root.js';
+import { commonHead, commonTail } from '../util/common-ends.js';
 import { timePart } from '../util/phase-times.js';
-import { ModuleTree, type Segment } from './module-tree.js';
+import { ModuleTree, segmentHasError, type Segment } from './module-tree.js';
+import { PlainRun, parseInParts } from './parse-in-parts.js';
 
 /** A parsed Python module (see module-tree.ts). */
 export type Tree = ModuleTree;
@@ -12,28 +14,14 @@ export type { Node };
 
 let ready: Promise<Parser> | undefined;
 let parser: Parser | undefined;
-/** Whether a parse has run yet: V8 compiles each of the parser's wasm functions at its first call. */
-let parsedYet = false;
 
 /**
- * Above this size a parse is long enough to repay V8's optimizing compile of the parser
- * (measured on a 2 MB settings file: about 0.9 s of CPU with the baseline compiler
- * alone, 0.65 s with the optimizing one, compile included; a 100 KB file gains nothing).
+ * Sources above this many characters are parsed in parts (parse-in-parts.ts): of a large
+ * settings file only the statements a query reads are parsed, the rest is checked by a
+ * character loop. Below it one whole-file parse costs less than cutting the text.
+ * AUTHKIT_DJANGO_PARSE_IN_PARTS_ABOVE changes it (the tests run small files in parts).
  */
-export const OPTIMIZE_PARSER_ABOVE = 512 * 1024;
-
-/**
- * Tells the parser, before its first parse, the size of the largest source the run is
- * about to parse. Only the first call before any parse counts: V8 compiles each wasm
- * function once, at its first call, with the compiler chosen then, so a small file parsed
- * first (manage.py) would fix the baseline code for the whole run. A wrong guess costs
- * time only, never a different tree.
- */
-export function expectPythonSource(chars: number): void {
-  if (parsedYet || chars <= OPTIMIZE_PARSER_ABOVE) return;
-  setFlagsFromString('--no-liftoff-only');
-  setFlagsFromString('--no-liftoff');
-}
+export const PARSE_IN_PARTS_ABOVE = Number(process.env.AUTHKIT_DJANGO_PARSE_IN_PARTS_ABOVE ?? 256 * 1024);
 
 /** Loads web-tree-sitter and the Python grammar once per process. */
 export function loadPythonParser(): Promise<Parser> {
@@ -87,8 +75,14 @@ export function parsePython(source: string, file?: string): Tree {
   const cached = recentTrees.get(source);
   if (cached) return cached;
   checkSize(source, file);
-  expectPythonSource(source.length);
-  parsedYet = true;
+  if (source.length > PARSE_IN_PARTS_ABOVE) {
+    const segments = timePart('parse in parts', () => parseInParts(source, parseRange));
+    if (segments) {
+      const tree = new ModuleTree(source, segments);
+      remember(source, tree);
+      return tree;
+    }
+  }
   const p = parser;
   const parsed = timePart('whole-file parse', () => p.parse(source));
   if (!parsed) throw new Error('tree-sitter returned no tree');
@@ -100,7 +94,7 @@ export function parsePython(source: string, file?: string): Tree {
 }
 
 /** How much parsing a run did (tests check that an edit never costs a whole-file parse). */
-export const parseCounts = { full: 0, fullChars: 0, incremental: 0 };
+export const parseCounts = { full: 0, fullChars: 0, incremental: 0, partChars: 0 };
 
 /** The text a tree was parsed from. */
 export function sourceOf(tree: Tree): string {
@@ -163,7 +157,6 @@ export function parseEdited(before: string, after: string, file?: string): Tree 
   // The whole text, re-using the unchanged parts of the one tree `before` has.
   const edited = old.segments[0]!.tree.copy();
   edited.edit(edit);
-  parsedYet = true;
   const parsed = parser.parse(after, edited);
   edited.delete();
   parseCounts.incremental++;
@@ -197,12 +190,7 @@ function reparseAround(old: ModuleTree, after: string, edit: Edit): ModuleTree |
   const partEnd = to + delta;
   // A backslash before the part's last newline would join it to the next statement.
   if (/\\\r?\n$/.test(after.slice(Math.max(from, partEnd - 3), partEnd))) return null;
-  parsedYet = true;
-  const part = parser!.parse(after, null, {
-    includedRanges: [{ startIndex: from, endIndex: partEnd, startPosition: pointAt(after, from), endPosition: pointAt(after, partEnd) }],
-  });
-  if (!part) throw new Error('tree-sitter returned no tree');
-  parseCounts.incremental++;
+  const part = parseRange(after, from, partEnd, pointAt(after, from), pointAt(after, partEnd));
   if (part.rootNode.hasError) return null;
   const segments: Segment[] = [];
   const shifted = new Map<SyntaxTree, SyntaxTree>();
@@ -218,43 +206,23 @@ function reparseAround(old: ModuleTree, after: string, edit: Edit): ModuleTree |
     return copy;
   };
   for (const segment of old.segments) {
-    if (segment.start < from) segments.push({ ...segment, end: Math.min(segment.end, from) });
+    if (segment.start >= from) continue;
+    if (segment instanceof PlainRun && !segment.isParsed) segments.push(segment.end <= from ? segment : segment.endingAt(from, pointAt(before, from)));
+    else segments.push({ ...segment, tree: segment.tree, end: Math.min(segment.end, from) });
   }
   segments.push({ tree: part, start: from, end: to >= before.length ? Infinity : partEnd });
   if (to < before.length) {
     for (const segment of old.segments) {
       if (segment.end <= to) continue;
+      if (segment instanceof PlainRun && !segment.isParsed && segment.start >= to) {
+        segments.push(segment.shifted(after, delta, edit.newEndPosition.row - edit.oldEndPosition.row));
+        continue;
+      }
       const origin = { tree: segment.origin?.tree ?? segment.tree, shift: (segment.origin?.shift ?? 0) + delta };
       segments.push({ tree: shift(segment.tree), start: Math.max(segment.start, to) + delta, end: segment.end + delta, origin });
     }
   }
   return new ModuleTree(after, segments);
-}
-
-/**
- * How many leading characters `a` and `b` share. Compared a block at a time (string
- * equality runs natively), then character by character within the first block that
- * differs: a 2 MB settings file costs well under a millisecond per edit.
- */
-function commonHead(a: string, b: string): number {
-  const limit = Math.min(a.length, b.length);
-  let at = 0;
-  for (let block = 1 << 16; block >= 1; block >>= 4) {
-    while (at + block <= limit && a.slice(at, at + block) === b.slice(at, at + block)) at += block;
-  }
-  while (at < limit && a.charCodeAt(at) === b.charCodeAt(at)) at++;
-  return at;
-}
-
-/** How many trailing characters `a` and `b` share, not reaching into their first `head`. */
-function commonTail(a: string, b: string, head: number): number {
-  const limit = Math.min(a.length, b.length) - head;
-  let tail = 0;
-  for (let block = 1 << 16; block >= 1; block >>= 4) {
-    while (tail + block <= limit && a.slice(a.length - tail - block, a.length - tail) === b.slice(b.length - tail - block, b.length - tail)) tail += block;
-  }
-  while (tail < limit && a.charCodeAt(a.length - tail - 1) === b.charCodeAt(b.length - tail - 1)) tail++;
-  return tail;
 }
 
 function lineStartOf(text: string, index: number): number {
@@ -265,6 +233,18 @@ function lineStartOf(text: string, index: number): number {
 function nextLineStart(text: string, index: number): number {
   const eol = text.indexOf('\n', index);
   return eol === -1 ? text.length : eol + 1;
+}
+
+/**
+ * Parses text[start, end) alone (tree-sitter's included range), for a part of a module
+ * that starts a statement: the tree's offsets and points are those of the whole text.
+ */
+function parseRange(text: string, start: number, end: number, startPosition: Point, endPosition: Point): SyntaxTree {
+  const tree = parser!.parse(text, null, { includedRanges: [{ startIndex: start, endIndex: end, startPosition, endPosition }] });
+  if (!tree) throw new Error('tree-sitter returned no tree');
+  parseCounts.incremental++;
+  parseCounts.partChars += end - start;
+  return tree;
 }
 
 const RECENT_TREES = 64;
@@ -278,8 +258,8 @@ export function lineOf(node: Node): number {
 /** The first syntax error in a tree, if any: an ERROR node or a MISSING token. */
 export function firstSyntaxError(tree: Tree): Node | null {
   for (const segment of tree.segments) {
+    if (!segmentHasError(segment)) continue;
     const root = segment.tree.rootNode;
-    if (!root.hasError) continue;
     const whole = segment.start === 0 && segment.end === Infinity;
     const stack: Node[] = whole ? [root] : root.children.filter((c): c is Node => !!c && c.startIndex >= segment.start && c.startIndex < segment.end);
     while (stack.length > 0) {

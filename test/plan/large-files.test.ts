@@ -1,6 +1,6 @@
 /**
- * Large files: one whole parse per file (discovery's), every planned edit re-parsed
- * around its own statements, the trees identical to a fresh parse (offsets, rows, text),
+ * Large files: parsed in parts (only what is read) or whole once, every planned edit
+ * re-parsed around its own statements, the trees identical to a fresh parse (offsets, rows, text),
  * and a clear refusal above the size limit before any parsing. (Timings are in
  * bench/large-files.mjs, not here.)
  */
@@ -11,7 +11,7 @@ import { before, test } from 'node:test';
 import { discover } from '../../src/discover/index.js';
 import { planIntegration } from '../../src/integrate/index.js';
 import type { Node, Tree as SyntaxTree } from 'web-tree-sitter';
-import { MAX_PARSE_CHARS, firstSyntaxError, lineOf, loadPythonParser, parseCounts, parseEdited, parsePython, TooLargeToParse } from '../../src/python/parser.js';
+import { MAX_PARSE_CHARS, PARSE_IN_PARTS_ABOVE, firstSyntaxError, lineOf, loadPythonParser, parseCounts, parseEdited, parsePython, TooLargeToParse } from '../../src/python/parser.js';
 import { UserError } from '../../src/util/errors.js';
 import { cli, stateDir } from '../helpers/cli.js';
 import { copyOfStartProject, snapshotTree } from '../helpers/django.js';
@@ -114,18 +114,38 @@ test('an edit that breaks the file is found as a fresh parse finds it, also acro
   }
 });
 
-test('planning a 300 KB settings file parses it whole once; each edit is re-parsed incrementally', async () => {
+test('planning a 300 KB settings file parses only the statements it reads, never the whole file; each edit is re-parsed around it', async () => {
   const dir = await copyOfStartProject('5.2');
   const file = join(dir, 'mysite', 'settings.py');
-  writeFileSync(file, pad(readFileSync(file, 'utf8').replace("    'django.contrib.sessions',\n", ''), 300 * 1024));
+  const size = 300 * 1024;
+  assert.ok(size > PARSE_IN_PARTS_ABOVE, 'the file is parsed in parts');
+  writeFileSync(file, pad(readFileSync(file, 'utf8').replace("    'django.contrib.sessions',\n", ''), size));
   const start = { ...parseCounts };
   const model = await discover(dir, { env: { AUTHKIT_DJANGO_STATE_DIR: stateDir() }, probeInterpreter: false });
   const plan = planIntegration(model, { apiKey: 'sk_test_large0000000', clientId: 'client_large', replaceExistingEnvValues: false });
   const settingsChange = plan.changes.find((c) => c.file === file);
   assert.ok(settingsChange, 'the settings file is edited');
   const wholeChars = parseCounts.fullChars - start.fullChars;
-  assert.ok(wholeChars < 1.2 * 300 * 1024, `parsed ${wholeChars} characters whole: the 300 KB file more than once`);
+  assert.ok(wholeChars < 100 * 1024, `parsed ${wholeChars} characters whole: the 300 KB file among them`);
+  const partChars = parseCounts.partChars - start.partChars;
+  assert.ok(partChars < 0.5 * size, `parsed ${partChars} characters of its parts: most of the file`);
   assert.ok(parseCounts.incremental - start.incremental >= 3, 'the edits were re-parsed incrementally');
+});
+
+test('a large file with a syntax error anywhere is reported at its line, as a whole-file parse reports it', () => {
+  const base = pad("import os\nALLOWED_HOSTS = []\nDEBUG = True\n", PARSE_IN_PARTS_ABOVE + 50 * 1024);
+  const lines = base.split('\n');
+  for (const [row, broken] of [
+    [1000, "SETTING_X = {'name': 'value', 'items': [1, 2, 3}"],
+    [2500, 'def f(:'],
+    [lines.length - 3, "SETTING_Y = 'unterminated"],
+  ] as const) {
+    const text = [...lines.slice(0, row), broken, ...lines.slice(row)].join('\n');
+    const error = firstSyntaxError(parsePython(text));
+    assert.ok(error, `line ${row + 1}`);
+    assert.equal(lineOf(error), lineOf(firstSyntaxError(parsePython(`${text}\n# a whole parse`))!));
+    assert.ok(Math.abs(lineOf(error) - (row + 1)) <= 1, `reported at ${lineOf(error)}, broken at ${row + 1}`);
+  }
 });
 
 test('above the limit: refused before parsing, naming the file; init exits 1 and writes nothing', async () => {
