@@ -5,9 +5,9 @@
  * the next safe placement is planned and checked; when none is left, the step becomes a
  * manual one, or (for settings) nothing is written at all.
  *
- * A and the first B run in parallel: B is taken for the plan made from static reading,
- * and only taken again when A's answers (what serves "/", the template folders) change
- * the plan.
+ * A starts before the plan is made, and A and the first B run in parallel: B is taken for
+ * the plan made from static reading, and only taken again when A's answers (what serves
+ * "/", the template folders) change the plan.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -75,13 +75,21 @@ export interface CheckedPlan {
 
 export async function planWithInvariant(model: ProjectModel, options: IntegrationOptions, run: InvariantRun): Promise<CheckedPlan> {
   const started = performance.now();
-  const staticPlan = planIntegration(model, options);
+  // A does not depend on the plan: the project's Python loads it while the plan is made.
+  const beforeTask = run.enabled ? takeSnapshot(model, { cwd: model.projectRoot, env: run.env, secrets: run.secrets }) : null;
+  let staticPlan: IntegrationPlan;
+  try {
+    staticPlan = planIntegration(model, options);
+  } catch (error) {
+    void beforeTask?.catch(() => undefined);
+    throw error;
+  }
   const report: InvariantReport = { status: 'skipped', reason: '', attempts: [], differences: [], notes: [], durationMs: 0 };
   const done = (plan: IntegrationPlan): CheckedPlan => {
     report.durationMs = Math.round(performance.now() - started);
     return { plan, report };
   };
-  if (!run.enabled) {
+  if (!beforeTask) {
     report.reason = run.disabledReason ?? 'not run';
     return done(staticPlan);
   }
@@ -90,7 +98,6 @@ export async function planWithInvariant(model: ProjectModel, options: Integratio
   const wrapped = model.python.command.length > 1;
   let mirrorModel: ProjectModel = model;
   const snapshotOf = (plan: IntegrationPlan): Promise<Snapshot> => snapshotAfter(mirrorModel, plan.changes, run);
-  const beforeTask = takeSnapshot(model, { cwd: model.projectRoot, env: run.env, secrets: run.secrets });
   const staticAfterTask = staticPlan.changes.length > 0 && !wrapped ? snapshotOf(staticPlan) : null;
   const before = await beforeTask;
   if (wrapped && before.executable) {

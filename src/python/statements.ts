@@ -244,9 +244,24 @@ export function appendBlock(source: string, tree: Tree, block: string): string {
     }
     return applyEdits(source, [{ start, end: start, text: `${block}${eol}${eol}` }]);
   }
-  const trimmedEnd = source.replace(/(?:[ \t]*\r?\n)+$/, '');
-  const trailing = source.slice(trimmedEnd.length);
+  const trailing = source.slice(endOfLastLine(source));
   const newlinesAtEnd = (trailing.match(/\n/g) ?? []).length;
   const lead = newlinesAtEnd >= 2 ? '' : newlinesAtEnd === 1 ? eol : `${eol}${eol}`;
   return `${source}${lead}${block}${eol}`;
+}
+
+/**
+ * Where the text's trailing blank lines (and the blanks ending its last line) start: what
+ * `/(?:[ \t]*\r?\n)+$/` matches, read from the end (a regex tried at every line break
+ * of a 2 MB file costs more than the edit).
+ */
+function endOfLastLine(source: string): number {
+  let end = source.length;
+  for (;;) {
+    if (source.charCodeAt(end - 1) !== 0x0a) return end;
+    let i = end - 1;
+    if (source.charCodeAt(i - 1) === 0x0d) i--;
+    while (source.charCodeAt(i - 1) === 0x20 || source.charCodeAt(i - 1) === 0x09) i--;
+    end = i;
+  }
 }

@@ -2,7 +2,8 @@
  * Style sniffing: new text copies what the file already does (line endings, quotes,
  * indentation), so an edit looks as if the file's author had written it.
  */
-import type { Tree } from './parser.js';
+import type { Segment } from './module-tree.js';
+import type { Node, Tree } from './parser.js';
 
 export type Eol = '\n' | '\r\n';
 
@@ -34,24 +35,71 @@ function countQuotes(tree: Tree): Quote | null {
   let single = 0;
   let double = 0;
   let first: Quote | null = null;
-  // A cursor walk in file order that stops after the sample: no array of every string node.
   let seen = 0;
-  for (const child of tree.rootNode.namedChildrenInOrder()) {
-    const cursor = child.walk();
+  for (const segment of tree.segments) {
+    for (const quote of segmentQuotes(segment)) {
+      seen++;
+      if (quote === '"') {
+        double++;
+        first ??= '"';
+      } else if (quote === "'") {
+        single++;
+        first ??= "'";
+      }
+      if (seen >= QUOTE_SAMPLE) break;
+    }
+    if (seen >= QUOTE_SAMPLE) break;
+  }
+  if (single === double) return first;
+  return single > double ? "'" : '"';
+}
+
+/** The quote of each string literal (null for a docstring-style triple quote), in file order. */
+type Quotes = readonly (Quote | null)[];
+
+/**
+ * The quotes of the first QUOTE_SAMPLE literals of each module-level statement of a
+ * segment, remembered per statement of the tree they were read from: every planned edit
+ * makes a new module tree, but the statements away from the edit keep their trees (or
+ * shifted copies of them, read through `origin`), so they are walked once per run.
+ */
+function segmentQuotes(segment: Segment): Quotes {
+  const out: (Quote | null)[] = [];
+  const source = segment.origin?.tree ?? segment.tree;
+  const shift = segment.origin?.shift ?? 0;
+  let known = quotesByTree.get(source);
+  if (!known) quotesByTree.set(source, (known = new Map()));
+  const cursor = source.walk();
+  try {
+    if (!cursor.gotoFirstChild()) return out;
+    do {
+      if (!cursor.nodeIsNamed) continue;
+      const start = cursor.startIndex;
+      if (start + shift >= segment.end) break;
+      if (start + shift < segment.start) continue;
+      let quotes = known.get(start);
+      if (!quotes) known.set(start, (quotes = statementQuotes(cursor.currentNode)));
+      out.push(...quotes);
+      if (out.length >= QUOTE_SAMPLE) break;
+    } while (cursor.gotoNextSibling());
+  } finally {
+    cursor.delete();
+  }
+  return out;
+}
+
+const quotesByTree = new WeakMap<Segment['tree'], Map<number, Quotes>>();
+
+/** The quotes of a statement's first QUOTE_SAMPLE string literals: a cursor walk, no array of every node. */
+function statementQuotes(statement: Node): Quotes {
+  const out: (Quote | null)[] = [];
+  const cursor = statement.walk();
+  try {
     for (;;) {
       if (cursor.nodeType === 'string_start') {
         const text = cursor.nodeText;
-        seen++;
-        if (!(text.endsWith('"""') || text.endsWith("'''"))) {
-          if (text.endsWith('"')) {
-            double++;
-            first ??= '"';
-          } else if (text.endsWith("'")) {
-            single++;
-            first ??= "'";
-          }
-        }
-        if (seen >= QUOTE_SAMPLE) break;
+        out.push(text.endsWith('"""') || text.endsWith("'''") ? null : text.endsWith('"') ? '"' : text.endsWith("'") ? "'" : null);
+        if (out.length >= QUOTE_SAMPLE) break;
       }
       if (cursor.gotoFirstChild()) continue;
       let moved = false;
@@ -61,11 +109,10 @@ function countQuotes(tree: Tree): Quote | null {
       }
       if (!moved) break;
     }
+  } finally {
     cursor.delete();
-    if (seen >= QUOTE_SAMPLE) break;
   }
-  if (single === double) return first;
-  return single > double ? "'" : '"';
+  return out;
 }
 
 /** A Python string literal for `value` in the given quote style. */
