@@ -5,7 +5,8 @@ import type { Palette } from '../util/output.js';
 
 type Op = { kind: 'same' | 'add' | 'del'; line: string };
 
-function splitLines(text: string): string[] {
+/** The lines of a text, without their line breaks (a final line break ends the last line). */
+export function splitLines(text: string): string[] {
   if (text === '') return [];
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();

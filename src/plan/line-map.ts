@@ -7,7 +7,8 @@
  * whole-file line diff would say.
  */
 import { commonHead, commonTail } from '../util/common-ends.js';
-import { diffLines } from './diff.js';
+import { lineStart, nextLineStart } from '../python/style.js';
+import { diffLines, splitLines } from './diff.js';
 
 interface Step {
   /** 0-based line where the changed stretch starts (the same in both versions). */
@@ -27,14 +28,14 @@ export class LineMap {
     if (before === after) return;
     const head = commonHead(before, after);
     const tail = commonTail(before, after, head);
-    const start = before.lastIndexOf('\n', head - 1) + 1;
+    const start = lineStart(before, head);
     const delta = after.length - before.length;
     const oldEnd = before.length - tail;
     // Widen the stretch to whole lines in both versions (the text after it is shared).
-    let end = oldEnd > start && before.charCodeAt(oldEnd - 1) === 0x0a ? oldEnd : lineEndAfter(before, oldEnd);
-    if (end + delta < after.length && after.charCodeAt(end + delta - 1) !== 0x0a) end = lineEndAfter(before, end);
-    const oldLines = linesOf(before.slice(start, end));
-    const newLines = linesOf(after.slice(start, end + delta));
+    let end = oldEnd > start && before.charCodeAt(oldEnd - 1) === 0x0a ? oldEnd : nextLineStart(before, oldEnd);
+    if (end + delta < after.length && after.charCodeAt(end + delta - 1) !== 0x0a) end = nextLineStart(before, end);
+    const oldLines = splitLines(before.slice(start, end));
+    const newLines = splitLines(after.slice(start, end + delta));
     this.steps.push({ at: countLines(before, start), oldCount: oldLines.length, newCount: newLines.length, ops: diffLines(oldLines, newLines) });
   }
 
@@ -60,19 +61,6 @@ export class LineMap {
     }
     return Math.max(1, index + 1);
   }
-}
-
-/** The index after the line break that ends the line holding `index` (the text's length on its last line). */
-function lineEndAfter(text: string, index: number): number {
-  const eol = text.indexOf('\n', index);
-  return eol === -1 ? text.length : eol + 1;
-}
-
-function linesOf(text: string): string[] {
-  if (text === '') return [];
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  return lines;
 }
 
 function countLines(text: string, end: number): number {

@@ -85,7 +85,7 @@ export function parseInParts(text: string, parseRange: ParseRange): Segment[] | 
       segments.push(new PlainRun(text, start, end, point(k), point(next), parseRange));
     } else {
       const tree = parseRange(text, start, offset(next), point(k), point(next));
-      if (tree.rootNode.hasError || endsContinued(text, offset(next))) {
+      if (tree.rootNode.hasError || endsContinued(text, start, offset(next))) {
         // The caller parses the whole text: parsed from this run's start only, tree-sitter's
         // error recovery can place the first error elsewhere than in the whole file.
         tree.delete();
@@ -99,7 +99,7 @@ export function parseInParts(text: string, parseRange: ParseRange): Segment[] | 
   return segments;
 }
 
-/** A backslash before the part's last line break joins it to the next part. */
-function endsContinued(text: string, end: number): boolean {
-  return /\\\r?\n$/.test(text.slice(Math.max(0, end - 3), end));
+/** Whether a backslash before the last line break of text[start, end) joins that part to the next statement. */
+export function endsContinued(text: string, start: number, end: number): boolean {
+  return /\\\r?\n$/.test(text.slice(Math.max(start, end - 3), end));
 }

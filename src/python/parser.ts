@@ -6,7 +6,8 @@ import { packagePath } from '../util/package-root.js';
 import { commonHead, commonTail } from '../util/common-ends.js';
 import { timePart } from '../util/phase-times.js';
 import { ModuleTree, segmentHasError, type Segment } from './module-tree.js';
-import { PlainRun, parseInParts } from './parse-in-parts.js';
+import { PlainRun, endsContinued, parseInParts } from './parse-in-parts.js';
+import { lineStart, nextLineStart } from './style.js';
 
 /** A parsed Python module (see module-tree.ts). */
 export type Tree = ModuleTree;
@@ -112,12 +113,12 @@ function remember(source: string, tree: Tree): void {
 /** Row and column (UTF-16 code units, as web-tree-sitter counts them) of `index` in `text`. */
 function pointAt(text: string, index: number): Point {
   let row = 0;
-  let lineStart = 0;
+  let rowStart = 0;
   for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) {
     row++;
-    lineStart = i + 1;
+    rowStart = i + 1;
   }
-  return { row, column: index - lineStart };
+  return { row, column: index - rowStart };
 }
 
 /**
@@ -181,15 +182,15 @@ function reparseAround(old: ModuleTree, after: string, edit: Edit): ModuleTree |
     if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x23 || c === 0x0c) return false;
     return old.rootNode.firstNamedChildForIndex(index)?.startIndex === index;
   };
-  let from = edit.startIndex === 0 ? 0 : lineStartOf(before, edit.startIndex - 1);
-  while (from > 0 && !cutAt(from)) from = lineStartOf(before, from - 1);
+  let from = edit.startIndex === 0 ? 0 : lineStart(before, edit.startIndex - 1);
+  while (from > 0 && !cutAt(from)) from = lineStart(before, from - 1);
   let to = nextLineStart(before, edit.oldEndIndex);
   while (to < before.length && !cutAt(to)) to = nextLineStart(before, to);
   to = Math.min(to, before.length);
   const delta = edit.newEndIndex - edit.oldEndIndex;
   const partEnd = to + delta;
   // A backslash before the part's last newline would join it to the next statement.
-  if (/\\\r?\n$/.test(after.slice(Math.max(from, partEnd - 3), partEnd))) return null;
+  if (endsContinued(after, from, partEnd)) return null;
   const part = parseRange(after, from, partEnd, pointAt(after, from), pointAt(after, partEnd));
   if (part.rootNode.hasError) return null;
   const segments: Segment[] = [];
@@ -223,16 +224,6 @@ function reparseAround(old: ModuleTree, after: string, edit: Edit): ModuleTree |
     }
   }
   return new ModuleTree(after, segments);
-}
-
-function lineStartOf(text: string, index: number): number {
-  return text.lastIndexOf('\n', index - 1) + 1;
-}
-
-/** The start of the line after the one holding `index` (the text's length on the last line). */
-function nextLineStart(text: string, index: number): number {
-  const eol = text.indexOf('\n', index);
-  return eol === -1 ? text.length : eol + 1;
 }
 
 /**

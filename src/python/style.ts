@@ -126,6 +126,12 @@ export function lineStart(text: string, index: number): number {
   return text.lastIndexOf('\n', index - 1) + 1;
 }
 
+/** The start of the line after the one holding `index` (the text's length on the last line). */
+export function nextLineStart(text: string, index: number): number {
+  const eol = text.indexOf('\n', index);
+  return eol === -1 ? text.length : eol + 1;
+}
+
 /** Index of the line ending (or the end of text) of the line holding `index`. */
 export function lineEnd(text: string, index: number): number {
   const nl = text.indexOf('\n', index);
